@@ -1,4 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+using ScoreGrains.Silo.Hosting;
+
+var app = await ScoreGrainsHost.BuildAsync(args);
+await app.RunAsync();

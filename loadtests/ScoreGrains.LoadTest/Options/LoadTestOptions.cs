@@ -1,0 +1,119 @@
+namespace ScoreGrains.LoadTest.Options;
+
+/// <summary>Everything a run is told: parsed from the command line on top of a named scenario.</summary>
+public sealed class LoadTestOptions
+{
+    /// <summary>Hard ceiling on any run's length: every run stops by itself.</summary>
+    public static readonly TimeSpan MaxRunTime = TimeSpan.FromMinutes(30);
+
+    public string Scenario { get; set; } = "custom";
+
+    public TargetKind Target { get; set; } = TargetKind.InProcess;
+
+    public RunMode Mode { get; set; } = RunMode.OpenLoop;
+
+    /// <summary>Base address of a running silo for <see cref="TargetKind.Http"/>.</summary>
+    public Uri Url { get; set; } = new("http://127.0.0.1:5080");
+
+    /// <summary>Gateway endpoints (ip:port) for <see cref="TargetKind.Client"/>.</summary>
+    public IList<string> Gateways { get; } = [];
+
+    public string ServiceId { get; set; } = "scoregrains";
+
+    public string ClusterId { get; set; } = "scoregrains";
+
+    /// <summary>In-process silo: <c>per-signal</c> (durable) or <c>memory</c>.</summary>
+    public string Persistence { get; set; } = "per-signal";
+
+    /// <summary>In-process silo: use this PostgreSQL instead of starting an embedded one.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>In-process silo: minimum log level of the silo's own console logging.</summary>
+    public string SiloLogLevel { get; set; } = "Error";
+
+    /// <summary>Distinct subjects in the simulation, at most 10,000,000.</summary>
+    public long Subjects { get; set; } = 100_000;
+
+    /// <summary>Share of citizen, company and official subjects; normalised.</summary>
+    public double[] KindMix { get; set; } = [80, 15, 5];
+
+    public SkewKind Skew { get; set; } = SkewKind.Zipf;
+
+    public double ZipfExponent { get; set; } = 0.9;
+
+    /// <summary>Hot-set skew: fraction of subjects that are hot.</summary>
+    public double HotFraction { get; set; } = 0.01;
+
+    /// <summary>Hot-set skew: share of signals that go to the hot subjects.</summary>
+    public double HotShare { get; set; } = 0.9;
+
+    /// <summary><c>realistic</c> (positive facts common, adverse ones rare) or <c>uniform</c> over each model's types.</summary>
+    public string TypeMix { get; set; } = "realistic";
+
+    /// <summary>Share of signals whose occurredAt lies up to a year back (late records: exercises decay).</summary>
+    public double LateShare { get; set; } = 0.1;
+
+    public int BatchSize { get; set; } = 100;
+
+    public int Producers { get; set; } = 4;
+
+    /// <summary>Most batches in flight across all producers; beyond it producers wait (and latency counts the wait).</summary>
+    public int MaxInFlight { get; set; } = 256;
+
+    /// <summary>Target rate in signals per second; 0 = as fast as <see cref="MaxInFlight"/> allows (closed loop).</summary>
+    public double Rate { get; set; } = 5_000;
+
+    public TimeSpan Ramp { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Stop after this many signals (whichever of this and <see cref="Duration"/> comes first).</summary>
+    public long? Count { get; set; }
+
+    /// <summary>How long to wait for outstanding batches after sending stops.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Find-max: the p99 ack latency a rate must stay under.</summary>
+    public TimeSpan MaxP99 { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Find-max: the share of signals that may fail at a sustainable rate; other runs: the exit-code bound.</summary>
+    public double MaxErrorRate { get; set; }
+
+    public TimeSpan StepDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    public double StepFactor { get; set; } = 1.5;
+
+    /// <summary>Find-max: rate refinements by bisection after the first failing step.</summary>
+    public int Refinements { get; set; } = 2;
+
+    /// <summary>Find-max: finish with a run at half the found rate and report its latency.</summary>
+    public bool LatencyAtHalf { get; set; } = true;
+
+    /// <summary>Compare every touched subject's score with an independent fold of what was acknowledged.</summary>
+    public bool Check { get; set; }
+
+    /// <summary>Measure empty grain calls and the subject call path before the load (in-process only).</summary>
+    public bool Yardstick { get; set; }
+
+    public TimeSpan YardstickDuration { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Measure heap per active subject after a full GC, and per empty activation as the yardstick (in-process only).</summary>
+    public bool MeasureMemory { get; set; }
+
+    /// <summary>Prefix of subject and signal ids; a fresh random one per run unless given.</summary>
+    public string? RunId { get; set; }
+
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Folder for the JSON and HTML reports.</summary>
+    public string? OutputDirectory { get; set; }
+
+    /// <summary>Folder with the scoring models (default: the copy of cluster-config next to this tool).</summary>
+    public string? ModelsDirectory { get; set; }
+
+    /// <summary>Seconds between plain progress lines when the output is not a terminal.</summary>
+    public TimeSpan PlainProgressEvery { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Ratio the generator ceiling is compared with (e.g. the max rate found), for <see cref="TargetKind.None"/>.</summary>
+    public double? CompareRate { get; set; }
+}

@@ -1,0 +1,3 @@
+using ScoreGrains.LoadTest;
+
+return await LoadTestApp.RunAsync(args);

@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using ScoreGrains.Contracts;
+using ScoreGrains.LoadTest.Options;
+using ScoreGrains.Silo.Hosting;
+
+namespace ScoreGrains.LoadTest.Targets;
+
+/// <summary>
+/// The whole ScoreGrains process (silo + HTTP API) started inside this one on free loopback ports, with a
+/// private, durable embedded PostgreSQL in a temporary folder deleted at the end. Batches go to the ingest grain
+/// as a co-hosted client would send them.
+/// </summary>
+public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILoadTarget
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"scoregrains-loadtest-{runId}");
+    private WebApplication? _app;
+
+    public string Description => $"in-process silo, {options.Persistence} persistence, "
+        + (options.ConnectionString is null ? "embedded durable PostgreSQL" : "external PostgreSQL");
+
+    public IGrainFactory? Grains { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var level = options.SiloLogLevel;
+        List<string> args =
+        [
+            $"--urls=http://127.0.0.1:{FreePorts.Next()}",
+            $"--ScoreGrains:Cluster:SiloPort={FreePorts.Next()}",
+            $"--ScoreGrains:Cluster:GatewayPort={FreePorts.Next()}",
+            $"--ScoreGrains:Cluster:ServiceId=loadtest-{runId}",
+            $"--ScoreGrains:PersistenceMode={options.Persistence}",
+            $"--Logging:LogLevel:Default={level}",
+            $"--Logging:LogLevel:Microsoft={level}",
+            $"--Logging:LogLevel:Microsoft.AspNetCore={level}",
+            $"--Logging:LogLevel:Orleans={level}",
+        ];
+        if (options.ConnectionString is { } connectionString)
+        {
+            args.Add($"--ConnectionStrings:ScoreGrains={connectionString}");
+        }
+        else
+        {
+            // Benchmarks keep PostgreSQL durable: fsync and synchronous_commit stay on.
+            args.Add($"--ScoreGrains:Embedded:DataDirectory={_dataDirectory}");
+            args.Add("--ScoreGrains:Embedded:DeleteOnDispose=true");
+            args.Add("--ScoreGrains:Embedded:Durable=true");
+        }
+
+        _app = await ScoreGrainsHost.BuildAsync([.. args], cancellationToken);
+        await _app.StartAsync(cancellationToken);
+        Grains = _app.Services.GetRequiredService<IGrainFactory>();
+    }
+
+    public Task<IngestResult> SendAsync(IReadOnlyList<SignalInput> batch) =>
+        Grains!.GetGrain<IIngestGrain>(0).IngestAsync(batch);
+
+    public async Task<SubjectScore?> ReadScoreAsync(string kind, string id)
+    {
+        var score = await Grains!.GetGrain<ISubjectGrain>(SubjectKey.Format(kind, id)).GetScoreAsync();
+        return score.SignalCount == 0 ? null : score;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await _app.StopAsync(timeout.Token);
+            await _app.DisposeAsync();
+        }
+
+        if (options.ConnectionString is null && Directory.Exists(_dataDirectory))
+        {
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the OS to clean: it is under the temporary folder.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Owned by the postgres user when this process is root; the embedded launcher deletes it itself.
+            }
+        }
+    }
+}

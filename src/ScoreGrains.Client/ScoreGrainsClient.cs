@@ -1,0 +1,28 @@
+using ScoreGrains.Contracts;
+
+namespace ScoreGrains.Client;
+
+/// <summary>
+/// The high-volume producer path: sends batches straight to the cluster over the Orleans gateway, with the
+/// same per-item outcomes as <c>POST /v1/signals</c>.
+/// </summary>
+public sealed class ScoreGrainsClient(IClusterClient cluster)
+{
+    /// <summary>Applies a batch; one outcome per signal, in order. Throws <see cref="BatchTooLargeException"/> over the limit.</summary>
+    public Task<IngestResult> SendAsync(IReadOnlyList<SignalInput> signals)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        return cluster.GetGrain<IIngestGrain>(0).IngestAsync(signals);
+    }
+
+    /// <summary>Reads a subject's score with its breakdown and reasons.</summary>
+    public Task<SubjectScore> GetScoreAsync(string kind, string id)
+    {
+        if (!SubjectKey.IsValidId(id))
+        {
+            throw new ArgumentException($"A subject id is 1-{SubjectKey.MaxIdLength} letters, digits or . _ : -", nameof(id));
+        }
+
+        return cluster.GetGrain<ISubjectGrain>(SubjectKey.Format(kind.ToLowerInvariant(), id)).GetScoreAsync();
+    }
+}

@@ -1,0 +1,34 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace ScoreGrains.Client;
+
+/// <summary>Registers an Orleans client connected to a ScoreGrains cluster, and <see cref="ScoreGrainsClient"/>.</summary>
+public static class ScoreGrainsClientHostingExtensions
+{
+    public static IHostApplicationBuilder AddScoreGrainsClient(this IHostApplicationBuilder builder)
+    {
+        var options = new ScoreGrainsClientOptions();
+        builder.Configuration.GetSection(ScoreGrainsClientOptions.Section).Bind(options);
+        builder.UseOrleansClient(client =>
+        {
+            var gateways = options.Gateways.Count > 0 ? options.Gateways : [ScoreGrainsClientOptions.DefaultGateway];
+            client.UseStaticClustering([.. gateways.Select(ParseEndpoint)]);
+            client.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ServiceId = options.ServiceId;
+                cluster.ClusterId = options.ClusterId;
+            });
+        });
+        builder.Services.AddSingleton<ScoreGrainsClient>();
+        return builder;
+    }
+
+    private static IPEndPoint ParseEndpoint(string text) =>
+        IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port != 0
+            ? endpoint
+            : throw new FormatException($"{ScoreGrainsClientOptions.Section}:Gateways entry '{text}' is not an IP address with a port, e.g. 127.0.0.1:30000.");
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ScoreGrains.Scoring;
+
+namespace ScoreGrains.Grains.Hosting;
+
+/// <summary>Wires the subject and ingest grains, their scoring models and their storage into a silo.</summary>
+public static class ScoreGrainsSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds ScoreGrains to a silo. <paramref name="connectionString"/> is the PostgreSQL database that holds
+    /// the schema from <c>cluster-config/postgres</c>. Options bind from the <c>ScoreGrains</c> section.
+    /// </summary>
+    public static ISiloBuilder AddScoreGrains(this ISiloBuilder silo, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+
+        silo.Services.AddOptions<ScoreGrainsOptions>()
+            .Bind(silo.Configuration.GetSection(ScoreGrainsOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton(sp => ModelCatalog.LoadDirectory(
+            Path.Combine(AppContext.BaseDirectory, sp.GetRequiredService<IOptions<ScoreGrainsOptions>>().Value.ModelsDirectory)));
+
+        // System.Text.Json instead of the provider's default Newtonsoft with $type names: renaming a type
+        // must not break stored state.
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.AddAdoNetGrainStorage(StorageNames.Subjects, options =>
+        {
+            options.Invariant = "Npgsql";
+            options.ConnectionString = connectionString;
+        });
+        return silo;
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using ScoreGrains.Contracts;
+using ScoreGrains.Grains.Hosting;
+
+namespace ScoreGrains.Grains.Ingest;
+
+/// <summary>
+/// Routes a batch to its subjects: one call per subject, all in parallel, each carrying that subject's
+/// signals in batch order. Stateless and reentrant, so one activation per core serves any number of batches.
+/// </summary>
+[StatelessWorker]
+[Reentrant]
+internal sealed class IngestGrain(IOptions<ScoreGrainsOptions> options, ILogger<IngestGrain> logger) : Grain, IIngestGrain
+{
+    private readonly int _maxBatchSize = options.Value.MaxBatchSize;
+
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<SignalInput> signals)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        if (signals.Count > _maxBatchSize)
+        {
+            throw new BatchTooLargeException(signals.Count, _maxBatchSize);
+        }
+
+        var outcomes = new SignalOutcome[signals.Count];
+        var bySubject = new Dictionary<string, SubjectBatch>(StringComparer.Ordinal);
+        for (var i = 0; i < signals.Count; i++)
+        {
+            var input = signals[i] ?? new SignalInput();
+            if (SignalEnvelope.Check(input, out var key, out var signal) is { } rejection)
+            {
+                outcomes[i] = rejection;
+                continue;
+            }
+
+            if (!bySubject.TryGetValue(key, out var batch))
+            {
+                bySubject[key] = batch = new SubjectBatch();
+            }
+
+            batch.Positions.Add(i);
+            batch.Signals.Add(signal);
+        }
+
+        await Task.WhenAll(bySubject.Select(pair => ApplyAsync(pair.Key, pair.Value, outcomes)));
+        return new IngestResult(outcomes);
+    }
+
+    private async Task ApplyAsync(string subjectKey, SubjectBatch batch, SignalOutcome[] outcomes)
+    {
+        try
+        {
+            var results = await GrainFactory.GetGrain<ISubjectGrain>(subjectKey).ApplyAsync(batch.Signals);
+            for (var j = 0; j < results.Count; j++)
+            {
+                outcomes[batch.Positions[j]] = results[j];
+            }
+        }
+        catch (Exception exception)
+        {
+            // Nothing of this subject's share was acknowledged; the producer may retry it with the same ids.
+            logger.LogWarning(exception, "Applying {Count} signals to {Subject} failed", batch.Signals.Count, subjectKey);
+            for (var j = 0; j < batch.Positions.Count; j++)
+            {
+                outcomes[batch.Positions[j]] = SignalOutcome.Failed(batch.Signals[j].SignalId, "The subject could not store the signal now; retry with the same signalId.");
+            }
+        }
+    }
+
+    private sealed class SubjectBatch
+    {
+        public List<int> Positions { get; } = [];
+
+        public List<SubjectSignal> Signals { get; } = [];
+    }
+}

@@ -1,0 +1,92 @@
+using ScoreGrains.Contracts;
+using ScoreGrains.Scoring;
+
+namespace ScoreGrains.Grains.Ingest;
+
+/// <summary>
+/// Checks what every signal needs before it can be routed to a subject: ids, subject, type, time and source.
+/// What depends on the subject's scoring model (known type, value range, future time) is checked by the
+/// subject grain through <see cref="ScoringEngine.Validate"/>.
+/// </summary>
+internal static class SignalEnvelope
+{
+    public const int MaxSignalIdLength = 128;
+    public const int MaxTypeLength = 64;
+    public const int MaxSourceLength = 128;
+
+    /// <summary>Rejection code: subject.kind is not citizen, company or official.</summary>
+    public const string UnknownKind = "unknown_kind";
+
+    /// <summary>Rejection code: the text has characters it may not have.</summary>
+    public const string Invalid = "invalid";
+
+    /// <summary>Returns null and the routed signal when the envelope is sound, else the rejection.</summary>
+    public static SignalOutcome? Check(SignalInput input, out string subjectKey, out SubjectSignal signal)
+    {
+        subjectKey = "";
+        signal = null!;
+        var signalId = input.SignalId;
+
+        if (Text(signalId, "signalId", MaxSignalIdLength) is { } badId)
+        {
+            return badId with { SignalId = null };
+        }
+
+        if (input.Subject is not { } subject)
+        {
+            return SignalOutcome.Rejected(signalId, "subject", SignalRejectionCodes.Required, "subject is required: { \"kind\": ..., \"id\": ... }.");
+        }
+
+        if (!SubjectKinds.TryParse(subject.Kind, out var kind))
+        {
+            return subject.Kind is null
+                ? SignalOutcome.Rejected(signalId, "subject.kind", SignalRejectionCodes.Required, "subject.kind is required: citizen, company or official.")
+                : SignalOutcome.Rejected(signalId, "subject.kind", UnknownKind, $"subject.kind '{Shorten(subject.Kind)}' is not one of citizen, company, official.");
+        }
+
+        if (!SubjectKey.IsValidId(subject.Id))
+        {
+            return subject.Id is null
+                ? SignalOutcome.Rejected(signalId, "subject.id", SignalRejectionCodes.Required, "subject.id is required.")
+                : SignalOutcome.Rejected(signalId, "subject.id", Invalid, $"subject.id must be 1-{SubjectKey.MaxIdLength} letters, digits or . _ : -");
+        }
+
+        if (Text(input.Type, "type", MaxTypeLength) is { } badType)
+        {
+            return badType with { SignalId = signalId };
+        }
+
+        if (input.OccurredAt is not { } occurredAt)
+        {
+            return SignalOutcome.Rejected(signalId, "occurredAt", SignalRejectionCodes.Required, "occurredAt is required (ISO 8601 with offset).");
+        }
+
+        if (Text(input.Source, "source", MaxSourceLength) is { } badSource)
+        {
+            return badSource with { SignalId = signalId };
+        }
+
+        subjectKey = SubjectKey.Format(SubjectKinds.ToKey(kind), subject.Id!);
+        signal = new SubjectSignal(signalId!, input.Type!, input.Value, occurredAt, input.Source!);
+        return null;
+    }
+
+    private static SignalOutcome? Text(string? value, string field, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return SignalOutcome.Rejected(null, field, SignalRejectionCodes.Required, $"{field} is required.");
+        }
+
+        if (value.Length > maxLength)
+        {
+            return SignalOutcome.Rejected(null, field, SignalRejectionCodes.TooLong, $"{field} is {value.Length} characters long; at most {maxLength} are allowed.");
+        }
+
+        return value.Any(char.IsControl)
+            ? SignalOutcome.Rejected(null, field, Invalid, $"{field} must not contain control characters.")
+            : null;
+    }
+
+    private static string Shorten(string text) => text.Length <= 32 ? text : text[..32] + "…";
+}

@@ -1,0 +1,10 @@
+namespace ScoreGrains.Silo.Api;
+
+/// <summary>Settings under <c>ScoreGrains:Api</c>.</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "ScoreGrains:Api";
+
+    /// <summary>Largest request body accepted; a full batch of 5,000 signals is about 1.5 MB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
+}

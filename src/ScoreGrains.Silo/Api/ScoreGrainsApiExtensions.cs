@@ -1,0 +1,25 @@
+namespace ScoreGrains.Silo.Api;
+
+internal static class ScoreGrainsApiExtensions
+{
+    public static WebApplicationBuilder AddScoreGrainsApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
+        builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication MapScoreGrainsApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapHealthChecks("/healthz");
+        app.MapSignalEndpoints();
+        app.MapSubjectEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ScoreGrains.Tests.Infrastructure;
+
+namespace ScoreGrains.Tests.Api;
+
+/// <summary>The HTTP API against the real silo process (Kestrel on loopback, test database).</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SignalsApiTests(ClusterFixture fixture) : IAsyncLifetime
+{
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        var silo = await fixture.GetSiloHostAsync();
+        _http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public Task DisposeAsync()
+    {
+        _http.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task PostedSignalsGetPerItemOutcomesAndTheSubjectReadsBackWithReasons()
+    {
+        var id = Signals.NewId();
+        var body = $$"""
+            [
+              { "signalId": "{{id}}-1", "subject": { "kind": "citizen", "id": "{{id}}" }, "type": "loan.defaulted", "occurredAt": "{{Signals.Now.AddDays(-2):O}}", "source": "bank" },
+              { "signalId": "{{id}}-2", "subject": { "kind": "citizen", "id": "{{id}}" }, "type": "volunteer.hours", "value": 1e999, "occurredAt": "{{Signals.Now.AddDays(-1):O}}", "source": "ngo" },
+              { "signalId": "{{id}}-1", "subject": { "kind": "citizen", "id": "{{id}}" }, "type": "loan.defaulted", "occurredAt": "{{Signals.Now.AddDays(-2):O}}", "source": "bank" },
+              { "signalId": "{{id}}-3", "subject": { "kind": "martian", "id": "{{id}}" }, "type": "loan.defaulted", "occurredAt": "{{Signals.Now:O}}", "source": "bank" }
+            ]
+            """;
+
+        using var response = await PostAsync(body);
+        var json = await ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var outcomes = json.GetProperty("outcomes").EnumerateArray().ToList();
+        Assert.Equal(["applied", "rejected", "duplicate", "rejected"], outcomes.Select(o => o.GetProperty("status").GetString()));
+        Assert.Equal("value", outcomes[1].GetProperty("field").GetString());
+        Assert.Equal("subject.kind", outcomes[3].GetProperty("field").GetString());
+        Assert.Equal(1, json.GetProperty("applied").GetInt32());
+
+        var subject = await ReadJsonAsync(await _http.GetAsync($"/v1/subjects/citizen/{id}"));
+        Assert.Equal(1, subject.GetProperty("signalCount").GetInt64());
+        Assert.Equal(outcomes[0].GetProperty("score").GetDouble(), subject.GetProperty("score").GetDouble());
+        Assert.False(string.IsNullOrEmpty(subject.GetProperty("band").GetString()));
+        Assert.False(string.IsNullOrEmpty(subject.GetProperty("modelVersion").GetString()));
+        Assert.NotEmpty(subject.GetProperty("dimensions").EnumerateArray());
+        Assert.Contains(subject.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("signalType").GetString() == "loan.defaulted");
+    }
+
+    [Theory]
+    [InlineData("[{\"signalId\": \"a\",", "body")]
+    [InlineData("{\"signalId\": \"a\"}", "body")]
+    [InlineData("null", "body")]
+    [InlineData("[{\"signalId\": \"a\", \"value\": \"ten\"}]", "body")]
+    public async Task AnUnusableBodyIsA400ProblemNamingTheProblem(string body, string field)
+    {
+        using var response = await PostAsync(body);
+
+        await AssertProblemAsync(response, field);
+    }
+
+    [Fact]
+    public async Task ABatchOverTheLimitIsA400ProblemAndAppliesNothing()
+    {
+        var id = Signals.NewId();
+        var items = Enumerable.Range(0, 101).Select(i => Signals.For("citizen", id, "bill.paid"));
+
+        using var response = await _http.PostAsJsonAsync("/v1/signals", items);
+
+        var problem = await AssertProblemAsync(response, "body");
+        Assert.Contains("100", problem, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/v1/subjects/citizen/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ABodyOverTheSizeLimitIsA400Problem()
+    {
+        var padding = new string('x', 70_000);
+        using var response = await PostAsync($"[{{\"signalId\": \"{padding}\"}}]");
+
+        await AssertProblemAsync(response, "body");
+    }
+
+    [Theory]
+    [InlineData("planet", "x1", "kind")]
+    [InlineData("citizen", "has space", "id")]
+    public async Task ReadingASubjectWithABadKeyIsA400NamingTheField(string kind, string id, string field)
+    {
+        using var response = await _http.GetAsync($"/v1/subjects/{kind}/{Uri.EscapeDataString(id)}");
+
+        await AssertProblemAsync(response, field);
+    }
+
+    [Fact]
+    public async Task HealthAndOpenApiAreServed()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/healthz")).StatusCode);
+        var openApi = await ReadJsonAsync(await _http.GetAsync("/openapi/v1.json"));
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/v1/signals", out _));
+    }
+
+    private Task<HttpResponseMessage> PostAsync(string json) =>
+        _http.PostAsync("/v1/signals", new StringContent(json, Encoding.UTF8, "application/json"));
+
+    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    private static async Task<string> AssertProblemAsync(HttpResponseMessage response, string field)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), $"no error for '{field}' in {text}");
+        Assert.NotEmpty(messages.EnumerateArray());
+        return text;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Orleans.TestingHost;
+using ScoreGrains.Silo.Hosting;
+
+namespace ScoreGrains.Tests.Infrastructure;
+
+/// <summary>
+/// Owns the test database, a one-silo test cluster, and (on first use) a real silo host with HTTP and gateway
+/// on free loopback ports. Shared by every test of the <see cref="ClusterCollection"/>.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private readonly SemaphoreSlim _hostLock = new(1, 1);
+    private TestDatabase? _database;
+    private WebApplication? _host;
+
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The ServiceId of <see cref="Cluster"/>: stored state is keyed by it.</summary>
+    public string ServiceId { get; } = "tests-" + Guid.NewGuid().ToString("N")[..8];
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        Cluster = await StartClusterAsync(ServiceId);
+    }
+
+    /// <summary>Starts a one-silo cluster on the test database. Same ServiceId = same stored state.</summary>
+    public async Task<TestCluster> StartClusterAsync(string serviceId)
+    {
+        var builder = new TestClusterBuilder(initialSilosCount: 1);
+        builder.Options.ServiceId = serviceId;
+        builder.Properties[TestSiloConfigurator.ConnectionStringKey] = Database.ConnectionString;
+        builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    /// <summary>The real ScoreGrains process (silo + HTTP API), started once on free ports against the test database.</summary>
+    public async Task<RunningSilo> GetSiloHostAsync()
+    {
+        await _hostLock.WaitAsync();
+        try
+        {
+            if (_host is null)
+            {
+                var httpPort = FreePort();
+                var gatewayPort = FreePort();
+                _host = await ScoreGrainsHost.BuildAsync(
+                [
+                    $"--ConnectionStrings:ScoreGrains={Database.ConnectionString}",
+                    $"--urls=http://127.0.0.1:{httpPort}",
+                    $"--ScoreGrains:Cluster:SiloPort={FreePort()}",
+                    $"--ScoreGrains:Cluster:GatewayPort={gatewayPort}",
+                    $"--ScoreGrains:Cluster:ServiceId={ServiceId}-host",
+                    "--ScoreGrains:MaxBatchSize=100",
+                    "--ScoreGrains:Api:MaxRequestBodyBytes=65536",
+                    "--Logging:LogLevel:Default=Warning",
+                ]);
+                await _host.StartAsync();
+                RunningSilo = new RunningSilo(new Uri($"http://127.0.0.1:{httpPort}"), $"127.0.0.1:{gatewayPort}", $"{ServiceId}-host");
+            }
+
+            return RunningSilo!;
+        }
+        finally
+        {
+            _hostLock.Release();
+        }
+    }
+
+    private RunningSilo? RunningSilo { get; set; }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            await _host.DisposeAsync();
+        }
+
+        if (Cluster is not null)
+        {
+            await Cluster.StopAllSilosAsync();
+            await Cluster.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        _hostLock.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
