@@ -61,8 +61,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary>The server's version string, e.g. "15.14 (Debian 15.14-0+deb12u1)".</summary>
     public string ServerVersion { get; }
 
-    internal string ServerLogPath => LogPathOf(DataDirectory);
-
     /// <summary>
     /// Starts (initialising on first use) a server in <see cref="EmbeddedPostgresOptions.DataDirectory"/>
     /// and creates the application database. A server left running on that folder by a killed process is

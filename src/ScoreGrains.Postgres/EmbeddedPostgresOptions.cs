@@ -3,7 +3,10 @@ namespace ScoreGrains.Postgres;
 /// <summary>Settings for a private PostgreSQL server started by <see cref="EmbeddedPostgres"/>.</summary>
 public sealed class EmbeddedPostgresOptions
 {
-    /// <summary>The folder that holds the server's files (cluster in <c>pgdata/</c>, log, socket); created when missing.</summary>
+    /// <summary>
+    /// A folder of the server's own (cluster in <c>pgdata/</c>, <c>postgres.log</c>, socket in <c>run/</c>); created when
+    /// missing, made private (0700) and, when this process is root, given to the <c>postgres</c> user.
+    /// </summary>
     public string DataDirectory { get; set; } = "";
 
     /// <summary>Delete <see cref="DataDirectory"/> when the server is disposed (throwaway servers in tests).</summary>
