@@ -6,9 +6,23 @@ namespace ScoreGrains.Contracts;
 [Alias("ScoreGrains.ISubjectGrain")]
 public interface ISubjectGrain : IGrainWithStringKey
 {
+    /// <summary>How long a watch lasts without renewal.</summary>
+    public static readonly TimeSpan WatchLease = TimeSpan.FromMinutes(5);
+
     /// <summary>Folds the signals in order and stores the result durably before answering; one outcome per signal.</summary>
     [Alias("Apply")]
     Task<IReadOnlyList<SignalOutcome>> ApplyAsync(IReadOnlyList<SubjectSignal> signals);
+
+    /// <summary>
+    /// Starts (or renews) pushing this subject's score changes and crossings to <paramref name="observer"/>.
+    /// Watches expire unless renewed: call again at least every <see cref="WatchLease"/>.
+    /// </summary>
+    [Alias("Watch")]
+    Task WatchAsync(ISubjectObserver observer);
+
+    /// <summary>Stops pushing to <paramref name="observer"/>.</summary>
+    [Alias("Unwatch")]
+    Task UnwatchAsync(ISubjectObserver observer);
 
     /// <summary>The current score with its breakdown and reasons.</summary>
     [Alias("GetScore")]

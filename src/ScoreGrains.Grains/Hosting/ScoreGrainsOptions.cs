@@ -20,15 +20,23 @@ public sealed class ScoreGrainsOptions
     public int DeduplicationWindow { get; set; } = 256;
 
     /// <summary>
-    /// <c>per-signal</c> (default: one ADO.NET state write per subject call) or <c>memory</c> (no writes,
-    /// benchmarks only). See <see cref="Hosting.PersistenceMode"/>.
+    /// <c>journal</c> (default), <c>per-signal</c> (the baseline: one ADO.NET state write per subject call) or
+    /// <c>memory</c> (no writes, benchmarks only). See <see cref="Hosting.PersistenceMode"/>.
     /// </summary>
-    [RegularExpression("^(per-signal|memory)$", ErrorMessage = "ScoreGrains:PersistenceMode must be per-signal or memory.")]
-    public string PersistenceMode { get; set; } = "per-signal";
+    [RegularExpression("^(journal|per-signal|memory)$", ErrorMessage = "ScoreGrains:PersistenceMode must be journal, per-signal or memory.")]
+    public string PersistenceMode { get; set; } = "journal";
 
     public PersistenceMode Persistence => PersistenceMode switch
     {
+        "per-signal" => Hosting.PersistenceMode.PerSignal,
         "memory" => Hosting.PersistenceMode.Memory,
-        _ => Hosting.PersistenceMode.PerSignal,
+        _ => Hosting.PersistenceMode.Journal,
     };
+
+    /// <summary>Journal mode: snapshot a subject after this many signals since its last snapshot.</summary>
+    [Range(1, 10_000_000)]
+    public int SnapshotEverySignals { get; set; } = 1_000;
+
+    /// <summary>Journal mode: snapshot a subject with unsnapshotted signals this often (and on deactivation).</summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(60);
 }

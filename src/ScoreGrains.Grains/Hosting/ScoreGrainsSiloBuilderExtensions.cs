@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Scoring;
 
 namespace ScoreGrains.Grains.Hosting;
@@ -7,6 +10,9 @@ namespace ScoreGrains.Grains.Hosting;
 /// <summary>Wires the subject and ingest grains, their scoring models and their storage into a silo.</summary>
 public static class ScoreGrainsSiloBuilderExtensions
 {
+    /// <summary>Configuration section of <see cref="JournalOptions"/>.</summary>
+    public const string JournalSection = "ScoreGrains:Journal";
+
     /// <summary>
     /// Adds ScoreGrains to a silo. <paramref name="connectionString"/> is the PostgreSQL database that holds
     /// the schema from <c>cluster-config/postgres</c>. Options bind from the <c>ScoreGrains</c> section.
@@ -22,6 +28,14 @@ public static class ScoreGrainsSiloBuilderExtensions
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(sp => ModelCatalog.LoadDirectory(
             Path.Combine(AppContext.BaseDirectory, sp.GetRequiredService<IOptions<ScoreGrainsOptions>>().Value.ModelsDirectory)));
+
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddOptions<JournalOptions>().Bind(silo.Configuration.GetSection(JournalSection));
+        silo.Services.AddSingleton(sp => new SignalJournal(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<IOptions<JournalOptions>>().Value,
+            sp.GetRequiredService<ILogger<SignalJournal>>()));
+        silo.Services.AddSingleton<JournalReader>();
 
         // System.Text.Json instead of the provider's default Newtonsoft with $type names: renaming a type
         // must not break stored state.

@@ -2,10 +2,16 @@ using ScoreGrains.Scoring;
 
 namespace ScoreGrains.Grains.Subjects;
 
-/// <summary>What a subject grain persists: its score sheet and the window of recent signal ids.</summary>
+/// <summary>
+/// What a subject grain stores through Orleans grain storage: its score sheet and recent signal ids. In
+/// journal mode this is a snapshot that includes the journal up to <see cref="JournalPosition"/>.
+/// </summary>
 public sealed class SubjectState
 {
     public ScoreSheet? Sheet { get; set; }
 
     public SignalIdWindow RecentSignalIds { get; set; } = new();
+
+    /// <summary>The last journal entry (seq) folded into <see cref="Sheet"/>; 0 for none.</summary>
+    public long JournalPosition { get; set; }
 }

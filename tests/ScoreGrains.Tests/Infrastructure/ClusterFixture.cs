@@ -29,12 +29,20 @@ public sealed class ClusterFixture : IAsyncLifetime
         Cluster = await StartClusterAsync(ServiceId);
     }
 
-    /// <summary>Starts a one-silo cluster on the test database. Same ServiceId = same stored state.</summary>
-    public async Task<TestCluster> StartClusterAsync(string serviceId)
+    /// <summary>
+    /// Starts a one-silo cluster on the test database (or <paramref name="connectionString"/>), with extra
+    /// configuration <paramref name="settings"/>. Same ServiceId = same stored state.
+    /// </summary>
+    public async Task<TestCluster> StartClusterAsync(string serviceId, IReadOnlyDictionary<string, string>? settings = null, string? connectionString = null)
     {
         var builder = new TestClusterBuilder(initialSilosCount: 1);
         builder.Options.ServiceId = serviceId;
-        builder.Properties[TestSiloConfigurator.ConnectionStringKey] = Database.ConnectionString;
+        builder.Properties[TestSiloConfigurator.ConnectionStringKey] = connectionString ?? Database.ConnectionString;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.Properties[key] = value;
+        }
+
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();

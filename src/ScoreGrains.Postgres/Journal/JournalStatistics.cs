@@ -1,0 +1,34 @@
+namespace ScoreGrains.Postgres.Journal;
+
+/// <summary>What the writer has committed so far: how well group commit is batching.</summary>
+public sealed class JournalStatistics
+{
+    private long _commits;
+    private long _appends;
+    private long _rows;
+    private long _largestBatch;
+
+    /// <summary>Transactions committed.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Append calls those commits completed.</summary>
+    public long Appends => Interlocked.Read(ref _appends);
+
+    /// <summary>Journal rows written.</summary>
+    public long Rows => Interlocked.Read(ref _rows);
+
+    /// <summary>Most append calls completed by a single commit.</summary>
+    public long LargestBatch => Interlocked.Read(ref _largestBatch);
+
+    internal void RecordCommit(int appends, int rows)
+    {
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _appends, appends);
+        Interlocked.Add(ref _rows, rows);
+        long seen;
+        while (appends > (seen = Interlocked.Read(ref _largestBatch)) &&
+               Interlocked.CompareExchange(ref _largestBatch, appends, seen) != seen)
+        {
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using Npgsql;
+using Orleans.TestingHost;
+using ScoreGrains.Contracts;
+using ScoreGrains.Tests.Infrastructure;
+
+namespace ScoreGrains.Tests.Journal;
+
+[Collection(ClusterCollection.Name)]
+public sealed class JournalModeTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task ReplayAfterASnapshotGivesTheSameScoreBitForBit()
+    {
+        var serviceId = "replay-" + Signals.NewId();
+        var settings = new Dictionary<string, string> { ["ScoreGrains:SnapshotEverySignals"] = "5" };
+        var id = Signals.NewId();
+        SubjectScore before;
+
+        var first = await fixture.StartClusterAsync(serviceId, settings);
+        try
+        {
+            var ingest = first.Client.GetGrain<IIngestGrain>(0);
+            for (var i = 0; i < 12; i++)
+            {
+                var type = i % 3 == 0 ? "payment.late" : "payment.on_time";
+                await ingest.IngestAsync([Signals.For("citizen", id, type, occurredAt: Signals.Now.AddDays(i - 30))]);
+            }
+
+            before = await first.Client.GetGrain<ISubjectGrain>($"citizen/{id}").GetScoreAsync();
+        }
+        finally
+        {
+            // A hard stop: no deactivation, so no final snapshot. The next activation must replay.
+            await first.KillSiloAsync(first.Primary!);
+            await first.DisposeAsync();
+        }
+
+        Assert.Equal(10, await SnapshotPositionAsync(serviceId, $"citizen/{id}"));
+        var second = await fixture.StartClusterAsync(serviceId, settings);
+        try
+        {
+            var after = await second.Client.GetGrain<ISubjectGrain>($"citizen/{id}").GetScoreAsync();
+            Assert.Equal(12, after.SignalCount);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(before.Score), BitConverter.DoubleToInt64Bits(after.Score));
+        }
+        finally
+        {
+            await StopAsync(second);
+        }
+    }
+
+    [Fact]
+    public async Task ARetryOfASignalOutsideTheRecentWindowIsStillADuplicate()
+    {
+        var settings = new Dictionary<string, string> { ["ScoreGrains:DeduplicationWindow"] = "2" };
+        var cluster = await fixture.StartClusterAsync("window-" + Signals.NewId(), settings);
+        try
+        {
+            var id = Signals.NewId();
+            var signals = Enumerable.Range(0, 6).Select(i => Signals.For("official", id, "audit.clean", occurredAt: Signals.Now.AddHours(i - 10))).ToList();
+            var ingest = cluster.Client.GetGrain<IIngestGrain>(0);
+            foreach (var signal in signals)
+            {
+                await ingest.IngestAsync([signal]);
+            }
+
+            var retry = await ingest.IngestAsync([signals[0], signals[1]]);
+
+            Assert.All(retry.Outcomes, o => Assert.Equal(SignalStatus.Duplicate, o.Status));
+            Assert.Equal(6, (await cluster.Client.GetGrain<ISubjectGrain>($"official/{id}").GetScoreAsync()).SignalCount);
+        }
+        finally
+        {
+            await StopAsync(cluster);
+        }
+    }
+
+    [Fact]
+    public async Task EverySignalIsJournaledInTheOrderItsSubjectAppliedIt()
+    {
+        var id = Signals.NewId();
+        var signals = Enumerable.Range(0, 5).Select(i => Signals.For("company", id, i % 2 == 0 ? "tax.arrears" : "tax.paid_on_time")).ToList();
+
+        var result = await fixture.Cluster.Client.GetGrain<IIngestGrain>(0).IngestAsync(signals);
+
+        await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT seq, signal_id, score_after FROM signal_journal WHERE subject_key = $1 ORDER BY seq", connection);
+        query.Parameters.AddWithValue($"company/{id}");
+        var rows = new List<(long Seq, string SignalId, double ScoreAfter)>();
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetDouble(2)));
+        }
+
+        Assert.Equal([1L, 2, 3, 4, 5], rows.Select(r => r.Seq));
+        Assert.Equal(signals.Select(s => s.SignalId), rows.Select(r => r.SignalId));
+        Assert.Equal(result.Outcomes.Select(o => o.Score!.Value), rows.Select(r => r.ScoreAfter));
+    }
+
+    [Fact]
+    public async Task ThePerSignalBaselineStillKeepsScoresAcrossARestart()
+    {
+        var serviceId = "baseline-" + Signals.NewId();
+        var settings = new Dictionary<string, string> { ["ScoreGrains:PersistenceMode"] = "per-signal" };
+        var id = Signals.NewId();
+
+        var first = await fixture.StartClusterAsync(serviceId, settings);
+        var applied = await first.Client.GetGrain<IIngestGrain>(0).IngestAsync([Signals.For("citizen", id, "loan.repaid")]);
+        await first.KillSiloAsync(first.Primary!);
+        await first.DisposeAsync();
+
+        var second = await fixture.StartClusterAsync(serviceId, settings);
+        try
+        {
+            var score = await second.Client.GetGrain<ISubjectGrain>($"citizen/{id}").GetScoreAsync();
+            Assert.Equal(1, score.SignalCount);
+            Assert.Equal(applied.Outcomes[0].Score, score.Score);
+        }
+        finally
+        {
+            await StopAsync(second);
+        }
+
+        await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM signal_journal WHERE subject_key = $1", connection);
+        count.Parameters.AddWithValue($"citizen/{id}");
+        Assert.Equal(0L, await count.ExecuteScalarAsync());
+    }
+
+    private async Task<long> SnapshotPositionAsync(string serviceId, string subjectKey)
+    {
+        await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            "SELECT convert_from(payloadbinary, 'UTF8')::jsonb ->> 'JournalPosition' FROM orleansstorage WHERE serviceid = $1 AND grainidextensionstring = $2",
+            connection);
+        query.Parameters.AddWithValue(serviceId);
+        query.Parameters.AddWithValue(subjectKey);
+        return long.Parse((string)(await query.ExecuteScalarAsync())!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task StopAsync(TestCluster cluster)
+    {
+        await cluster.StopAllSilosAsync();
+        await cluster.DisposeAsync();
+    }
+}

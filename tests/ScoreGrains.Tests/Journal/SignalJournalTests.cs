@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using ScoreGrains.Postgres.Journal;
+using ScoreGrains.Tests.Infrastructure;
+
+namespace ScoreGrains.Tests.Journal;
+
+[Collection(ClusterCollection.Name)]
+public sealed class SignalJournalTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task AppendsWaitingTogetherAreCommittedInOneBatch()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        await using var journal = new SignalJournal(dataSource, new JournalOptions { Writers = 1 }, NullLogger<SignalJournal>.Instance);
+        var subject = "citizen/" + Signals.NewId();
+
+        // Hold the journal table so the first commit waits; every append made meanwhile must join one later commit.
+        await using var blocker = await dataSource.OpenConnectionAsync();
+        await using var hold = await blocker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE signal_journal IN EXCLUSIVE MODE", blocker, hold))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        const int Appends = 200;
+        var appends = Enumerable.Range(1, Appends).Select(i => journal.AppendAsync([Entry(subject, i)], [])).ToList();
+        await hold.RollbackAsync();
+        await Task.WhenAll(appends);
+
+        Assert.Equal(Appends, journal.Statistics.Appends);
+        Assert.Equal(Appends, journal.Statistics.Rows);
+        Assert.True(journal.Statistics.Commits <= 3, $"{Appends} waiting appends took {journal.Statistics.Commits} commits");
+        Assert.True(journal.Statistics.LargestBatch >= Appends - 2, $"largest batch was {journal.Statistics.LargestBatch}");
+        var stored = await new JournalReader(dataSource).ReadAfterAsync(subject, 0);
+        Assert.Equal(Enumerable.Range(1, Appends).Select(i => (long)i), stored.Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task ALoneAppendIsCommittedAtOnceAndAConflictFailsOnlyItsOwnCaller()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        await using var journal = new SignalJournal(dataSource, new JournalOptions(), NullLogger<SignalJournal>.Instance);
+        var subject = "company/" + Signals.NewId();
+        var other = "company/" + Signals.NewId();
+
+        await journal.AppendAsync([Entry(subject, 1)], []);
+        var conflicting = journal.AppendAsync([Entry(subject, 1)], []);
+        var fine = journal.AppendAsync([Entry(other, 1)], []);
+
+        await Assert.ThrowsAsync<JournalUnavailableException>(() => conflicting);
+        await fine;
+        Assert.Single(await new JournalReader(dataSource).ReadAfterAsync(subject, 0));
+        Assert.Single(await new JournalReader(dataSource).ReadAfterAsync(other, 0));
+    }
+
+    private static JournalEntry Entry(string subject, long seq) => new(
+        subject, seq, $"s{seq}", "bill.paid", null, DateTimeOffset.UtcNow, "tests", 600, 601, "fair", "fair", "citizen-test", DateTimeOffset.UtcNow);
+}
