@@ -24,6 +24,7 @@ public static class ScoreGrainsClientHostingExtensions
             });
         });
         builder.Services.AddSingleton<ScoreGrainsClient>();
+        builder.Services.AddSingleton<Notifications.ScoreGrainsSubscriber>();
         return builder;
     }
 

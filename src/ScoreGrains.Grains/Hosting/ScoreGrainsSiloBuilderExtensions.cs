@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ScoreGrains.Grains.Notifications;
 using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Scoring;
 
@@ -45,6 +46,7 @@ public static class ScoreGrainsSiloBuilderExtensions
             options.Invariant = "Npgsql";
             options.ConnectionString = connectionString;
         });
+        silo.AddScoreGrainsNotifications(connectionString);
         return silo;
     }
 }

@@ -23,6 +23,7 @@ internal sealed class SubjectGrain(
     SignalJournal journal,
     JournalReader journalReader,
     IEnumerable<ICrossingSink> crossingSinks,
+    SubjectBandTally bandTally,
     ILogger<SubjectGrain> logger) : Grain, ISubjectGrain
 {
     private const int ReasonsPerCrossing = 3;
@@ -71,10 +72,13 @@ internal sealed class SubjectGrain(
             await ReplayJournalAsync(cancellationToken);
             this.RegisterGrainTimer(SnapshotIfBehindAsync, _options.SnapshotInterval, _options.SnapshotInterval);
         }
+
+        bandTally.Activated(_kind, Sheet.Band);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        bandTally.Deactivated(_kind, Sheet.Band);
         if (Mode == PersistenceMode.Journal && _sinceSnapshot > 0 && !_aheadOfStorage)
         {
             await SnapshotAsync();
@@ -99,7 +103,8 @@ internal sealed class SubjectGrain(
                 continue;
             }
 
-            var scoring = new ScoringSignal(signal.SignalId, signal.Type, signal.Value, signal.OccurredAt);
+            var occurredAt = ToJournalPrecision(signal.OccurredAt);
+            var scoring = new ScoringSignal(signal.SignalId, signal.Type, signal.Value, occurredAt);
             if (ScoringEngine.Validate(_model, scoring, now) is { } rejection)
             {
                 outcomes[i] = SignalOutcome.Rejected(signal.SignalId, rejection.Field, rejection.Code, rejection.Message);
@@ -107,9 +112,9 @@ internal sealed class SubjectGrain(
             }
 
             var effect = ScoringEngine.Apply(_model, Sheet, scoring);
-            state.State.RecentSignalIds.Add(signal.SignalId, signal.OccurredAt, _options.DeduplicationWindow);
+            state.State.RecentSignalIds.Add(signal.SignalId, occurredAt, _options.DeduplicationWindow);
             var entry = new JournalEntry(
-                _key, state.State.JournalPosition + entries.Count + 1, signal.SignalId, signal.Type, signal.Value, signal.OccurredAt,
+                _key, state.State.JournalPosition + entries.Count + 1, signal.SignalId, signal.Type, signal.Value, occurredAt,
                 signal.Source, effect.ScoreBefore, effect.ScoreAfter, effect.BandBefore, effect.BandAfter, _model.Version, now);
             entries.Add(entry);
             if (effect.CrossedBand)
@@ -169,7 +174,7 @@ internal sealed class SubjectGrain(
         List<string>? uncertain = null;
         foreach (var signal in signals)
         {
-            if (state.State.RecentSignalIds.MayHaveForgotten(signal.OccurredAt) && !state.State.RecentSignalIds.Contains(signal.SignalId))
+            if (state.State.RecentSignalIds.MayHaveForgotten(ToJournalPrecision(signal.OccurredAt)) && !state.State.RecentSignalIds.Contains(signal.SignalId))
             {
                 (uncertain ??= []).Add(signal.SignalId);
             }
@@ -276,6 +281,13 @@ internal sealed class SubjectGrain(
             watchers.Notify(o => o.OnCrossing(crossing));
         }
     }
+
+    /// <summary>
+    /// PostgreSQL keeps microseconds: fold, dedupe and journal the time that replay will read back, or a
+    /// replayed score can differ in its last bit.
+    /// </summary>
+    private static DateTimeOffset ToJournalPrecision(DateTimeOffset time) =>
+        new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);
 
     private static List<ScoreReason> ToScoreReasons(IReadOnlyList<ReasonCode> reasons) =>
         [.. reasons.Select(r => new ScoreReason(r.Code, r.Description, r.Impact, r.SignalId, r.SignalType))];

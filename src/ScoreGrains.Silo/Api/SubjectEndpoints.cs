@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScoreGrains.Contracts;
+using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Scoring;
 
 namespace ScoreGrains.Silo.Api;
@@ -12,22 +13,63 @@ internal static class SubjectEndpoints
             .WithName("GetSubject")
             .WithSummary("Read a subject's score")
             .WithDescription("Score, band, model version, the per-dimension breakdown and the reasons (key factors) that moved the score most.");
+
+        app.MapGet("/v1/subjects/{kind}/{id}/history", GetHistoryAsync)
+            .WithName("GetSubjectHistory")
+            .WithSummary("Read a subject's journal: every applied signal with its effect, newest first")
+            .WithDescription("Pages backwards: pass the returned 'before' to get the next older page. Empty in per-signal mode, which keeps no journal.");
+    }
+
+    private static async Task<Results<Ok<HistoryPage>, ValidationProblem>> GetHistoryAsync(
+        string kind, string id, long? before, int? limit, JournalReader journal, CancellationToken cancellationToken)
+    {
+        if (!TryKey(kind, id, out var key, out var problem))
+        {
+            return problem;
+        }
+
+        if (before is <= 0)
+        {
+            return Invalid("before", "before must be a journal position (seq) of 1 or more.");
+        }
+
+        if (limit is < 1 or > HistoryPage.MaxLimit)
+        {
+            return Invalid("limit", $"limit must be between 1 and {HistoryPage.MaxLimit}.");
+        }
+
+        var entries = await journal.ReadHistoryAsync(key, before ?? long.MaxValue, limit ?? HistoryPage.DefaultLimit, cancellationToken);
+        return TypedResults.Ok(HistoryPage.From(entries, limit ?? HistoryPage.DefaultLimit));
+    }
+
+    private static bool TryKey(string kind, string id, out string key, out ValidationProblem problem)
+    {
+        key = "";
+        problem = null!;
+        if (!SubjectKinds.TryParse(kind, out var subjectKind))
+        {
+            problem = Invalid("kind", $"'{kind}' is not one of citizen, company, official.");
+            return false;
+        }
+
+        if (!SubjectKey.IsValidId(id))
+        {
+            problem = Invalid("id", $"A subject id is 1-{SubjectKey.MaxIdLength} letters, digits or . _ : -");
+            return false;
+        }
+
+        key = SubjectKey.Format(SubjectKinds.ToKey(subjectKind), id);
+        return true;
     }
 
     private static async Task<Results<Ok<SubjectScore>, ValidationProblem, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> GetSubjectAsync(
         string kind, string id, IGrainFactory grains)
     {
-        if (!SubjectKinds.TryParse(kind, out var subjectKind))
+        if (!TryKey(kind, id, out var key, out var problem))
         {
-            return Invalid("kind", $"'{kind}' is not one of citizen, company, official.");
+            return problem;
         }
 
-        if (!SubjectKey.IsValidId(id))
-        {
-            return Invalid("id", $"A subject id is 1-{SubjectKey.MaxIdLength} letters, digits or . _ : -");
-        }
-
-        var key = SubjectKey.Format(SubjectKinds.ToKey(subjectKind), id);
         var score = await grains.GetGrain<ISubjectGrain>(key).GetScoreAsync();
         if (score.SignalCount == 0)
         {

@@ -1,5 +1,7 @@
 using ScoreGrains.Grains.Hosting;
+using Orleans.Dashboard;
 using ScoreGrains.Silo.Api;
+using ScoreGrains.Silo.Notifications;
 
 namespace ScoreGrains.Silo.Hosting;
 
@@ -19,12 +21,16 @@ public static class ScoreGrainsHost
             builder.Services.AddSingleton(database);
             builder.UseOrleans(silo => silo
                 .UseScoreGrainsClustering(builder.Configuration)
-                .AddScoreGrains(database.ConnectionString));
+                .AddScoreGrains(database.ConnectionString)
+                .AddDashboard());
             builder.AddScoreGrainsApi();
+            builder.AddScoreGrainsDashboard();
 
             var app = builder.Build();
             app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
             app.MapScoreGrainsApi();
+            app.MapScoreGrainsNotifications();
+            app.MapOrleansDashboard(routePrefix: "/orleans");
             return app;
         }
         catch

@@ -56,6 +56,26 @@ public sealed class SignalsApiTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Contains(subject.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("signalType").GetString() == "loan.defaulted");
     }
 
+    [Fact]
+    public async Task HistoryListsEachAppliedSignalWithItsEffectNewestFirstAndPages()
+    {
+        var id = Signals.NewId();
+        var signals = Enumerable.Range(0, 3).Select(i => Signals.For("official", id, "complaint.upheld", occurredAt: Signals.Now.AddDays(i - 5))).ToList();
+        using var posted = await _http.PostAsJsonAsync("/v1/signals", signals);
+        var outcomes = (await ReadJsonAsync(posted)).GetProperty("outcomes").EnumerateArray().ToList();
+
+        var page = await ReadJsonAsync(await _http.GetAsync($"/v1/subjects/official/{id}/history?limit=2"));
+        var entries = page.GetProperty("entries").EnumerateArray().ToList();
+        var older = await ReadJsonAsync(await _http.GetAsync($"/v1/subjects/official/{id}/history?limit=2&before={page.GetProperty("before").GetInt64()}"));
+
+        Assert.Equal([3L, 2], entries.Select(e => e.GetProperty("seq").GetInt64()));
+        Assert.Equal(signals[2].SignalId, entries[0].GetProperty("signalId").GetString());
+        Assert.Equal(outcomes[2].GetProperty("score").GetDouble(), entries[0].GetProperty("scoreAfter").GetDouble());
+        Assert.Equal(entries[1].GetProperty("scoreAfter").GetDouble(), entries[0].GetProperty("scoreBefore").GetDouble());
+        Assert.Equal(signals[0].SignalId, Assert.Single(older.GetProperty("entries").EnumerateArray()).GetProperty("signalId").GetString());
+        await AssertProblemAsync(await _http.GetAsync($"/v1/subjects/official/{id}/history?limit=0"), "limit");
+    }
+
     [Theory]
     [InlineData("[{\"signalId\": \"a\",", "body")]
     [InlineData("{\"signalId\": \"a\"}", "body")]

@@ -1,0 +1,91 @@
+using ScoreGrains.Contracts;
+using ScoreGrains.Grains.Notifications;
+using ScoreGrains.Postgres.Crossings;
+
+namespace ScoreGrains.Silo.Notifications;
+
+/// <summary>
+/// One SSE connection's crossings. Joins the tail first (live crossings after its position queue up), replays
+/// the durable feed from the client's position up to the tail's, then sends the live ones: every crossing once,
+/// in sequence order. If the connection falls behind and its live queue overflows, it leaves the tail and does
+/// the same again from the last id it sent: a slow reader costs itself durable reads, never anyone else time.
+/// </summary>
+internal sealed class CrossingStream(CrossingFilter filter, long? after, CrossingTail tail, CrossingFeedReader reader, ServerSentEvents events)
+{
+    private long? _lastSent = after;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var listener = await tail.ListenAsync(filter, cancellationToken);
+            try
+            {
+                await ReplayAsync(listener.Floor, cancellationToken);
+                _lastSent = Math.Max(_lastSent ?? listener.Floor, listener.Floor);
+                await FollowAsync(listener, cancellationToken);
+                await events.CommentAsync($"fell behind; replaying from the durable feed after {_lastSent}", cancellationToken);
+            }
+            finally
+            {
+                tail.Unlisten(listener);
+            }
+        }
+    }
+
+    private async Task ReplayAsync(long upTo, CancellationToken cancellationToken)
+    {
+        while (_lastSent is { } sent && sent < upTo)
+        {
+            var records = await reader.ReadAsync(filter.ToQuery(sent, CrossingTail.PageSize, upTo), cancellationToken);
+            foreach (var record in records)
+            {
+                await events.WriteAsync("crossing", record.ToCrossing(), record.Sequence, cancellationToken);
+            }
+
+            await events.FlushAsync(cancellationToken);
+            if (records.Count < CrossingTail.PageSize)
+            {
+                return;
+            }
+
+            _lastSent = records[^1].Sequence;
+        }
+    }
+
+    /// <summary>Sends live crossings until the listener overflows.</summary>
+    private async Task FollowAsync(CrossingListener listener, CancellationToken cancellationToken)
+    {
+        var reader = listener.Reader;
+        Task<bool>? waiting = null;
+        while (true)
+        {
+            waiting ??= reader.WaitToReadAsync(cancellationToken).AsTask();
+            var woke = await Task.WhenAny(waiting, Task.Delay(ServerSentEvents.KeepAlive, cancellationToken));
+            if (woke != waiting)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await events.CommentAsync("keep-alive", cancellationToken);
+                continue;
+            }
+
+            var more = await waiting;
+            waiting = null;
+            if (!more)
+            {
+                return;
+            }
+
+            while (reader.TryRead(out var crossing))
+            {
+                if (crossing.Sequence > _lastSent)
+                {
+                    await events.WriteAsync("crossing", crossing, crossing.Sequence, cancellationToken);
+                    _lastSent = crossing.Sequence;
+                }
+            }
+
+            await events.FlushAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Threading.Channels;
+using ScoreGrains.Contracts;
+using ScoreGrains.Grains.Notifications;
+using ScoreGrains.Postgres.Crossings;
+
+namespace ScoreGrains.Silo.Notifications;
+
+/// <summary>
+/// This silo's web push hub. It follows the durable feed (the <c>crossings</c> table) from its end and hands every
+/// new page, in sequence order, to this silo's web connections. It reads when this silo's subjects publish a
+/// crossing (the <see cref="CrossingHub"/> wakes it at once) and otherwise every <see cref="PollInterval"/>, which
+/// picks up other silos' crossings. One indexed query per wake-up serves every connection on the silo, and
+/// because it reads committed rows in sequence order, a connection's event ids only ever grow: resuming after
+/// the last id a browser saw can neither miss nor repeat a crossing.
+/// </summary>
+internal sealed class CrossingTail(CrossingFeedReader reader, CrossingHub hub, ILogger<CrossingTail> logger) : BackgroundService
+{
+    public const int PageSize = 1_000;
+    public const int ListenerCapacity = 4_096;
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly Lock _lock = new();
+    private readonly List<CrossingListener> _listeners = [];
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private long _last;
+
+    /// <summary>Joins the tail at its current position.</summary>
+    public async Task<CrossingListener> ListenAsync(CrossingFilter filter, CancellationToken cancellationToken)
+    {
+        await _ready.Task.WaitAsync(cancellationToken);
+        lock (_lock)
+        {
+            var listener = new CrossingListener(filter, _last, ListenerCapacity);
+            _listeners.Add(listener);
+            return listener;
+        }
+    }
+
+    public void Unlisten(CrossingListener listener)
+    {
+        lock (_lock)
+        {
+            _listeners.Remove(listener);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        hub.Published += OnPublished;
+        try
+        {
+            _last = await RetryAsync(reader.GetLastSequenceAsync, stoppingToken);
+            _ready.TrySetResult();
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await RetryAsync(ReadNewAsync, stoppingToken);
+                await WaitForWakeAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            hub.Published -= OnPublished;
+        }
+    }
+
+    private void OnPublished(IReadOnlyList<Crossing> crossings) => _wake.Writer.TryWrite(true);
+
+    private async Task WaitForWakeAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PollInterval);
+        try
+        {
+            await _wake.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Poll.
+        }
+    }
+
+    private async Task<long> ReadNewAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var records = await reader.ReadAsync(new CrossingQuery(_last, PageSize), cancellationToken);
+            if (records.Count == 0)
+            {
+                return _last;
+            }
+
+            var crossings = records.Select(r => r.ToCrossing()).ToList();
+            lock (_lock)
+            {
+                foreach (var listener in _listeners)
+                {
+                    listener.Offer(crossings);
+                }
+
+                _last = crossings[^1].Sequence;
+            }
+
+            if (records.Count < PageSize)
+            {
+                return _last;
+            }
+        }
+    }
+
+    private async Task<long> RetryAsync(Func<CancellationToken, Task<long>> read, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await read(cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Could not read the crossing feed; trying again in a second.");
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.FileProviders;
+
+namespace ScoreGrains.Silo.Notifications;
+
+/// <summary>Wires the web side of notifications: the SSE feeds, the live figures and the dashboard page at <c>/</c>.</summary>
+public static class NotificationsWebExtensions
+{
+    /// <summary>Adds this silo's web push hub. Needs <c>AddScoreGrainsNotifications</c> on the silo.</summary>
+    public static WebApplicationBuilder AddScoreGrainsDashboard(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<CrossingTail>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CrossingTail>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>/v1/crossings</c>, <c>/v1/crossings/stream</c>, <c>/v1/subjects/{kind}/{id}/stream</c>,
+    /// <c>/v1/stats</c>, <c>/v1/stats/stream</c>, and serves the dashboard (<c>wwwroot</c>) at <c>/</c>.
+    /// </summary>
+    public static WebApplication MapScoreGrainsNotifications(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var files = DashboardFiles(app.Environment);
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        app.MapCrossingEndpoints();
+        app.MapSubjectStreamEndpoints();
+        app.MapStatsEndpoints();
+        return app;
+    }
+
+    // The page ships next to the binaries (wwwroot copied to the output), so it is found whatever the working directory.
+    private static IFileProvider DashboardFiles(IWebHostEnvironment environment)
+    {
+        var root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        return Directory.Exists(root) ? new PhysicalFileProvider(root) : environment.WebRootFileProvider;
+    }
+}
