@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Orleans.TestingHost;
 using ScoreGrains.Silo.Hosting;
@@ -57,13 +55,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             if (_host is null)
             {
-                var httpPort = FreePort();
-                var gatewayPort = FreePort();
+                var httpPort = LoopbackPort.Free();
+                var gatewayPort = LoopbackPort.Free();
                 _host = await ScoreGrainsHost.BuildAsync(
                 [
                     $"--ConnectionStrings:ScoreGrains={Database.ConnectionString}",
                     $"--urls=http://127.0.0.1:{httpPort}",
-                    $"--ScoreGrains:Cluster:SiloPort={FreePort()}",
+                    $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
                     $"--ScoreGrains:Cluster:GatewayPort={gatewayPort}",
                     $"--ScoreGrains:Cluster:ServiceId={ServiceId}-host",
                     "--ScoreGrains:MaxBatchSize=100",
@@ -104,12 +102,5 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
 
         _hostLock.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

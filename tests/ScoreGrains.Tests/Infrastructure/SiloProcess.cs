@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ScoreGrains.Tests.Infrastructure;
 
@@ -21,7 +19,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public static async Task<SiloProcess> StartAsync(string connectionString, string serviceId)
     {
         var siloDirectory = LocateSiloBuild();
-        var httpPort = FreePort();
+        var httpPort = LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = siloDirectory,
@@ -34,8 +32,8 @@ public sealed class SiloProcess : IAsyncDisposable
             Path.Combine(siloDirectory, "ScoreGrains.Silo.dll"),
             $"--ConnectionStrings:ScoreGrains={connectionString}",
             $"--urls=http://127.0.0.1:{httpPort}",
-            $"--ScoreGrains:Cluster:SiloPort={FreePort()}",
-            $"--ScoreGrains:Cluster:GatewayPort={FreePort()}",
+            $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
+            $"--ScoreGrains:Cluster:GatewayPort={LoopbackPort.Free()}",
             $"--ScoreGrains:Cluster:ServiceId={serviceId}",
             "--Logging:LogLevel:Default=Warning",
         })
@@ -115,12 +113,5 @@ public sealed class SiloProcess : IAsyncDisposable
         return File.Exists(Path.Combine(directory, "ScoreGrains.Silo.dll"))
             ? directory
             : throw new FileNotFoundException($"Build the solution first: no ScoreGrains.Silo.dll in {directory}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging.Abstractions;
+using ScoreGrains.Contracts;
+using ScoreGrains.Postgres;
+using ScoreGrains.Silo.Hosting;
+using ScoreGrains.Tests.Infrastructure;
+
+namespace ScoreGrains.Tests.Journal;
+
+/// <summary>PostgreSQL stops under load: no false ack, a bounded 503 with Retry-After, and recovery by itself.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class DatabaseOutageTests
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    [Fact]
+    public async Task WhilePostgresIsDownIngestionAnswers503AndResumesWhenItReturns()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "scoregrains-outage-" + Guid.NewGuid().ToString("N"));
+        var options = new EmbeddedPostgresOptions { DataDirectory = folder, Durable = false };
+        var database = await EmbeddedPostgres.StartAsync(options, NullLogger.Instance, CancellationToken.None);
+        options.Port = database.Port;
+        WebApplication? silo = null;
+        try
+        {
+            var httpPort = LoopbackPort.Free();
+            silo = await ScoreGrainsHost.BuildAsync(
+            [
+                $"--ConnectionStrings:ScoreGrains={database.ConnectionString}",
+                $"--urls=http://127.0.0.1:{httpPort}",
+                $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
+                $"--ScoreGrains:Cluster:GatewayPort={LoopbackPort.Free()}",
+                "--ScoreGrains:Cluster:ServiceId=outage",
+                "--ScoreGrains:Journal:CommitTimeout=00:00:05",
+                "--Logging:LogLevel:Default=Critical",
+            ]);
+            await silo.StartAsync();
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(60) };
+            var id = Signals.NewId();
+
+            var before = await PostAsync(http, Signals.For("citizen", id, "bill.paid"));
+            Assert.Equal(HttpStatusCode.OK, before.Status);
+
+            await database.DisposeAsync();
+            var duringSignal = Signals.For("citizen", id, "bill.paid");
+            var during = await PostAsync(http, duringSignal).WaitAsync(TimeSpan.FromSeconds(45));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, during.Status);
+            Assert.NotNull(during.RetryAfter);
+            Assert.Equal(SignalStatus.Failed, Assert.Single(during.Result.Outcomes).Status);
+
+            database = await EmbeddedPostgres.StartAsync(options, NullLogger.Instance, CancellationToken.None);
+            var retried = await RetryUntilAcceptedAsync(http, duringSignal, TimeSpan.FromSeconds(60));
+            Assert.Equal(SignalStatus.Applied, retried.Status);
+            var score = await http.GetFromJsonAsync<SubjectScore>($"/v1/subjects/citizen/{id}", Json);
+            Assert.Equal(2, score!.SignalCount);
+        }
+        finally
+        {
+            if (silo is not null)
+            {
+                await silo.StopAsync();
+                await silo.DisposeAsync();
+            }
+
+            await database.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>What a producer does with a 503: retry the same signal after Retry-After, for a bounded time.</summary>
+    private static async Task<SignalOutcome> RetryUntilAcceptedAsync(HttpClient http, SignalInput signal, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var answer = await PostAsync(http, signal);
+            if (answer.Status == HttpStatusCode.OK || DateTime.UtcNow > deadline)
+            {
+                return Assert.Single(answer.Result.Outcomes);
+            }
+
+            await Task.Delay(answer.RetryAfter ?? TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, TimeSpan? RetryAfter, IngestResult Result)> PostAsync(HttpClient http, SignalInput signal)
+    {
+        using var response = await http.PostAsJsonAsync("/v1/signals", new[] { signal }, Json);
+        var result = await response.Content.ReadFromJsonAsync<IngestResult>(Json);
+        return (response.StatusCode, response.Headers.RetryAfter?.Delta, result!);
+    }
+}
