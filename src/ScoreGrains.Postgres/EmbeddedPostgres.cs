@@ -393,6 +393,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             .AppendLine(CultureInfo.InvariantCulture, $"fsync = {onOff}")
             .AppendLine(CultureInfo.InvariantCulture, $"synchronous_commit = {onOff}")
             .AppendLine(CultureInfo.InvariantCulture, $"full_page_writes = {onOff}")
+            // One silo holds several pools (journal, grain storage, crossing feed), each up to Npgsql's 100.
+            .AppendLine("max_connections = 300")
             .ToString();
         var pgData = PgDataOf(dataDirectory);
         var path = Path.Combine(pgData, SettingsFile);
