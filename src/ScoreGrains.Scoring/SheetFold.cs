@@ -42,7 +42,7 @@ internal static class SheetFold
     /// <summary>Holds an adverse record for later expiry; when full, merges the closest pair in one dimension.</summary>
     public static void AddNegative(ScoreSheet sheet, in NegativeRecord record)
     {
-        var list = sheet.Negatives ??= new List<NegativeRecord>(4);
+        var list = sheet.Negatives ??= new List<NegativeRecord>(1);
         if (list.Count < ScoreSheet.MaxNegativeRecords)
         {
             list.Add(record);
@@ -87,7 +87,7 @@ internal static class SheetFold
             return;
         }
 
-        var list = sheet.Impacts ??= new List<ImpactRecord>(ScoreSheet.MaxImpacts);
+        var list = sheet.Impacts ??= new List<ImpactRecord>(1);
         if (list.Count < ScoreSheet.MaxImpacts)
         {
             list.Add(impact);

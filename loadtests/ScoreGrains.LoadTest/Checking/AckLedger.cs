@@ -20,7 +20,7 @@ public sealed class AckLedger
             var scores = new List<double>();
             var bands = new List<string?>();
             var unexpected = 0;
-            var failed = false;
+            var failed = new List<ScoringSignal>();
             foreach (var i in group)
             {
                 var input = batch[i];
@@ -33,7 +33,7 @@ public sealed class AckLedger
                         bands.Add(outcome.Band);
                         break;
                     case SignalStatus.Failed:
-                        failed = true;
+                        failed.Add(new ScoringSignal(input.SignalId!, input.Type!, input.Value, input.OccurredAt!.Value));
                         break;
                     default:
                         unexpected++;
@@ -44,7 +44,7 @@ public sealed class AckLedger
             lock (history)
             {
                 history.Unexpected += unexpected;
-                if (failed && signals.Count > 0)
+                if (failed.Count > 0 && signals.Count > 0)
                 {
                     // A subject's share of a batch applies or fails as a whole; a mix means we cannot tell what holds.
                     history.Uncertain = true;
@@ -53,6 +53,11 @@ public sealed class AckLedger
                 if (signals.Count > 0)
                 {
                     history.Chunks.Add(new AckedChunk(sentAt, ackedAt, [.. signals], [.. scores], [.. bands]));
+                }
+
+                if (failed.Count > 0)
+                {
+                    history.Chunks.Add(new AckedChunk(sentAt, ackedAt, [.. failed], [], [], Failed: true));
                 }
             }
         }

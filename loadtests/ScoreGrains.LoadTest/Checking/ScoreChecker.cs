@@ -12,19 +12,24 @@ public sealed class ScoreChecker(ModelCatalog models, ILoadTarget target)
     private const int Concurrency = 32;
     private const int MaxExamples = 10;
 
+    /// <summary>The histories of the first mismatched subjects, for a bug report (see <see cref="MismatchDump"/>).</summary>
+    public IReadOnlyList<string> Dumps { get; private set; } = [];
+
     public async Task<CheckResult> CheckAsync(AckLedger ledger, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var subjects = ledger.Subjects.ToList();
-        long checkedCount = 0, skipped = 0, mismatches = 0, signals = 0, unexpected = 0;
+        long checkedCount = 0, withinRounding = 0, skipped = 0, mismatches = 0, signals = 0, unexpected = 0;
         var examples = new ConcurrentQueue<string>();
 
-        void Mismatch(string text)
+        var dumps = new ConcurrentQueue<string>();
+        void Mismatch(string text, SubjectHistory history)
         {
             Interlocked.Increment(ref mismatches);
             if (examples.Count < MaxExamples)
             {
                 examples.Enqueue(text);
+                dumps.Enqueue(MismatchDump.Describe(history, text));
             }
         }
 
@@ -39,31 +44,53 @@ public sealed class ScoreChecker(ModelCatalog models, ILoadTarget target)
                 return;
             }
 
-            SubjectKinds.TryParse(history.Kind, out var kind);
+            if (!SubjectKinds.TryParse(history.Kind, out var kind))
+            {
+                Mismatch($"{history.Kind}/{history.Id}: unknown kind", history);
+                return;
+            }
+
             var model = models.For(kind);
             var key = $"{history.Kind}/{history.Id}";
-            var expected = HistoryReplay.Fold(model, history.Chunks);
+            var (expected, exact) = HistoryReplay.Fold(model, history.Chunks, failedMayApply: false);
+            if (expected is not null && !exact)
+            {
+                Interlocked.Increment(ref withinRounding);
+            }
+
             var actual = await target.ReadScoreAsync(history.Kind, history.Id);
             Interlocked.Increment(ref checkedCount);
-            if (expected is null)
+            var failedChunks = history.Chunks.Count(c => c.Failed);
+            if (expected is null && failedChunks > 0 && HistoryReplay.Fold(model, history.Chunks, failedMayApply: true).Sheet is not null)
             {
-                Mismatch($"{key}: no order of its {history.Chunks.Count} acknowledged batches reproduces the scores the cluster reported");
+                Mismatch($"{key}: signals answered \"failed\" were applied after all: only counting some of its {failedChunks} failed batch shares reproduces the scores reported later", history);
+            }
+            else if (expected is null)
+            {
+                Mismatch($"{key}: no order of its {history.Chunks.Count} acknowledged batch shares reproduces the scores the cluster reported", history);
+            }
+            else if (actual is null && expected.SignalCount == 0)
+            {
+                // Every signal of it failed: nothing to compare.
             }
             else if (actual is null)
             {
-                Mismatch($"{key}: {expected.SignalCount} signals acknowledged, but the cluster knows no signal for it");
+                Mismatch($"{key}: {expected.SignalCount} signals acknowledged, but the cluster knows no signal for it", history);
             }
-            else if (!actual.Score.Equals(expected.Score) || actual.Band != expected.Band || actual.SignalCount != expected.SignalCount)
+            else if (!(exact ? actual.Score.Equals(expected.Score) : Math.Abs(actual.Score - expected.Score) <= HistoryReplay.Rounding) || actual.Band != expected.Band || actual.SignalCount != expected.SignalCount)
             {
                 Mismatch(string.Create(CultureInfo.InvariantCulture,
-                    $"{key}: read back {actual.Score:R} {actual.Band} after {actual.SignalCount} signals; independent fold {expected.Score:R} {expected.Band} after {expected.SignalCount}"));
+                    $"{key}: read back {actual.Score:R} {actual.Band} after {actual.SignalCount} signals; independent fold {expected.Score:R} {expected.Band} after {expected.SignalCount}"),
+                    history);
             }
         });
 
+        Dumps = [.. dumps];
         return new CheckResult(
             subjects.Count,
             signals,
             checkedCount,
+            withinRounding,
             skipped,
             mismatches,
             unexpected,

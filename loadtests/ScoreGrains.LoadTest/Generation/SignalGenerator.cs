@@ -24,18 +24,19 @@ public sealed class SignalGenerator(
     private readonly string _idPrefix = $"{runId}-{producer.ToString(CultureInfo.InvariantCulture)}-";
     private long _sequence;
 
-    public GeneratedBatch Next(int size, TimeSpan offset)
+    public GeneratedBatch Next(int size, TimeSpan offset, ISubjectPicker? pickerOverride = null)
     {
         var signals = new List<SignalInput>(size);
         var subjects = new long[size];
         var now = clockBase.UtcTicks + offset.Ticks;
         for (var i = 0; i < size; i++)
         {
-            var subject = picker.Next(_random);
+            var subject = (pickerOverride ?? picker).Next(_random);
             subjects[i] = subject;
             var kind = space.KindOf(subject);
             var signal = catalog.Pick(kind, _random);
             var occurred = _random.NextDouble() < lateShare ? now - _random.NextInt64(YearTicks) : now;
+            occurred -= occurred % 10; // whole microseconds: the precision PostgreSQL and so the journal keep
             signals.Add(new SignalInput
             {
                 SignalId = string.Concat(_idPrefix, (_sequence++).ToString(CultureInfo.InvariantCulture)),

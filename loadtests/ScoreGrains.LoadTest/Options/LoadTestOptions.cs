@@ -22,8 +22,8 @@ public sealed class LoadTestOptions
 
     public string ClusterId { get; set; } = "scoregrains";
 
-    /// <summary>In-process silo: <c>per-signal</c> (durable) or <c>memory</c>.</summary>
-    public string Persistence { get; set; } = "per-signal";
+    /// <summary>In-process silo: <c>journal</c> or <c>per-signal</c> (both durable), or <c>memory</c> (no writes).</summary>
+    public string Persistence { get; set; } = "journal";
 
     /// <summary>In-process silo: use this PostgreSQL instead of starting an embedded one.</summary>
     public string? ConnectionString { get; set; }
@@ -89,13 +89,22 @@ public sealed class LoadTestOptions
     /// <summary>Find-max: finish with a run at half the found rate and report its latency.</summary>
     public bool LatencyAtHalf { get; set; } = true;
 
+    /// <summary>
+    /// Before the measured load, activate every subject once (one signal each, in order) in small batches with one
+    /// batch in flight per producer: keeps concurrent activations under the storage connection pool's size.
+    /// </summary>
+    public bool Activate { get; set; }
+
+    /// <summary>Batch size of the activation phase (and so its concurrent activations per producer).</summary>
+    public int ActivateBatch { get; set; } = 40;
+
     /// <summary>Compare every touched subject's score with an independent fold of what was acknowledged.</summary>
     public bool Check { get; set; }
 
     /// <summary>Measure empty grain calls and the subject call path before the load (in-process only).</summary>
     public bool Yardstick { get; set; }
 
-    public TimeSpan YardstickDuration { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan YardstickDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Measure heap per active subject after a full GC, and per empty activation as the yardstick (in-process only).</summary>
     public bool MeasureMemory { get; set; }

@@ -10,7 +10,7 @@ public static class OptionsParser
 {
     private static readonly HashSet<string> Flags = new(StringComparer.OrdinalIgnoreCase)
     {
-        "check", "yardstick", "measure-memory", "generate-only", "no-latency-at-half", "no-check", "no-yardstick", "help",
+        "check", "activate", "yardstick", "measure-memory", "generate-only", "no-latency-at-half", "no-check", "no-yardstick", "help",
     };
 
     /// <summary>Returns the options, or throws <see cref="OptionsException"/> naming the bad option.</summary>
@@ -97,7 +97,7 @@ public static class OptionsParser
             case "gateway": o.Gateways.Add(V()); break;
             case "service-id": o.ServiceId = V(); break;
             case "cluster-id": o.ClusterId = V(); break;
-            case "persistence": o.Persistence = V() is "per-signal" or "memory" ? V() : throw new OptionsException("--persistence must be per-signal or memory."); break;
+            case "persistence": o.Persistence = V() is "journal" or "per-signal" or "memory" ? V() : throw new OptionsException("--persistence must be journal, per-signal or memory."); break;
             case "connection-string": o.ConnectionString = V(); break;
             case "silo-log-level": o.SiloLogLevel = V(); break;
             case "subjects": o.Subjects = (long)Number(name, V()); break;
@@ -121,6 +121,8 @@ public static class OptionsParser
             case "refinements": o.Refinements = (int)Number(name, V()); break;
             case "no-latency-at-half": o.LatencyAtHalf = false; break;
             case "check": o.Check = true; break;
+            case "activate": o.Activate = true; break;
+            case "activate-batch": o.ActivateBatch = (int)Number(name, V()); break;
             case "no-check": o.Check = false; break;
             case "yardstick": o.Yardstick = true; break;
             case "no-yardstick": o.Yardstick = false; break;

@@ -7,10 +7,10 @@ public static class Scenarios
     {
         new Scenario(
             "smoke",
-            "CI: 5 s of durable load on 2,000 hot subjects in process, then checks every score; non-zero exit on any error or mismatch.",
-            ["--target", "inprocess", "--persistence", "per-signal", "--subjects", "2000", "--skew", "hotset", "--batch", "50",
-             "--producers", "2", "--rate", "1000", "--ramp", "1s", "--duration", "5s", "--check", "--max-error-rate", "0",
-             "--drain-timeout", "20s"]),
+            "CI: 5 s of durable load (the silo's default journal persistence) on 1,000 subjects (1% hot) in process, then checks every score; non-zero exit on any error or mismatch.",
+            ["--target", "inprocess", "--subjects", "1000", "--skew", "hotset", "--batch", "25",
+             "--producers", "2", "--max-in-flight", "16", "--rate", "500", "--ramp", "1s", "--duration", "5s", "--check",
+             "--max-error-rate", "0", "--drain-timeout", "20s"]),
         new Scenario(
             "baseline",
             "Durable (per-signal) open loop at 2,000 signals/s over 100k Zipf subjects for 60 s, with the empty-call yardstick and the check.",
@@ -18,26 +18,26 @@ public static class Scenarios
              "--ramp", "5s", "--duration", "60s", "--yardstick", "--check"]),
         new Scenario(
             "find-max",
-            "Durable (per-signal): raise the rate in 15 s steps until p99 > 500 ms or errors > 0.1 %, then 30 s at half the max; 1M Zipf subjects.",
-            ["--target", "inprocess", "--persistence", "per-signal", "--mode", "find-max", "--subjects", "1000000", "--skew", "zipf",
-             "--rate", "1000", "--step-duration", "15s", "--step-factor", "1.5", "--max-p99", "500ms", "--max-error-rate", "0.001",
-             "--duration", "9m", "--yardstick"]),
+            "Durable (per-signal): activate 100k subjects, then from 250/s raise the rate x1.5 in 15 s steps (Zipf, batches of 20, 4 in flight) until p99 > 500 ms or errors > 0.1 %; then 30 s at half the max.",
+            ["--target", "inprocess", "--persistence", "per-signal", "--mode", "find-max", "--subjects", "100000", "--skew", "zipf",
+             "--activate", "--batch", "20", "--producers", "2", "--max-in-flight", "4", "--rate", "250", "--step-duration", "15s",
+             "--step-factor", "1.5", "--max-p99", "500ms", "--max-error-rate", "0.001", "--duration", "9m", "--yardstick"]),
         new Scenario(
             "find-max-memory",
-            "The in-memory fold path (persistence off): find-max as above, with the empty-call yardstick measured in the same run.",
-            ["--target", "inprocess", "--persistence", "memory", "--mode", "find-max", "--subjects", "1000000", "--skew", "zipf",
-             "--rate", "20000", "--step-duration", "10s", "--step-factor", "1.5", "--max-p99", "500ms", "--max-error-rate", "0.001",
-             "--duration", "6m", "--yardstick"]),
+            "The in-memory fold path (persistence off): activate 100k subjects, then find-max from 5,000/s (batches of 100), with the empty-call yardstick in the same run.",
+            ["--target", "inprocess", "--persistence", "memory", "--mode", "find-max", "--subjects", "100000", "--skew", "zipf",
+             "--activate", "--batch", "100", "--producers", "2", "--max-in-flight", "16", "--rate", "5000", "--step-duration", "10s",
+             "--step-factor", "1.5", "--max-p99", "500ms", "--max-error-rate", "0.001", "--duration", "6m", "--yardstick"]),
         new Scenario(
             "memory-1m",
-            "Activates 1,000,000 subjects (one signal each, persistence off), then heap per active subject after a full GC vs empty activations.",
+            "Activates 1,000,000 subjects (one signal each, persistence off, batches of 40, 2 in flight), then heap per active subject after a full GC vs as many empty activations.",
             ["--target", "inprocess", "--persistence", "memory", "--subjects", "1000000", "--skew", "sequential", "--count", "1000000",
-             "--rate", "0", "--batch", "1000", "--max-in-flight", "64", "--duration", "9m", "--measure-memory"]),
+             "--rate", "0", "--batch", "40", "--producers", "2", "--max-in-flight", "2", "--duration", "9m", "--measure-memory"]),
         new Scenario(
             "activate-durable",
-            "Activates 100,000 subjects with durable writes (one signal each): time to activate with per-signal persistence.",
+            "Activates 100,000 subjects with durable writes (one signal each, batches of 40, 2 in flight): time to activate with per-signal persistence.",
             ["--target", "inprocess", "--persistence", "per-signal", "--subjects", "100000", "--skew", "sequential", "--count", "100000",
-             "--rate", "0", "--batch", "1000", "--max-in-flight", "64", "--duration", "9m", "--measure-memory"]),
+             "--rate", "0", "--batch", "40", "--producers", "2", "--max-in-flight", "2", "--duration", "9m", "--measure-memory"]),
         new Scenario(
             "generator",
             "No target: the generator's own ceiling (10M Zipf subjects, batches of 100, as fast as it can for 10 s).",

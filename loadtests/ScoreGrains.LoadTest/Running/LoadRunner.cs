@@ -44,7 +44,7 @@ public sealed class LoadRunner
         _metrics.BeginPhase(plan.Name, plan.Rate, plan.Rate > 0 ? plan.Ramp : TimeSpan.Zero);
         var start = Stopwatch.GetTimestamp();
         var schedule = plan.Rate > 0 ? new RateSchedule(plan.Rate, plan.Ramp) : null;
-        var perProducer = Math.Max(1, _options.MaxInFlight / _options.Producers);
+        var perProducer = plan.InFlightPerProducer ?? Math.Max(1, _options.MaxInFlight / _options.Producers);
         var gates = Enumerable.Range(0, _options.Producers).Select(_ => new SemaphoreSlim(perProducer, perProducer)).ToArray();
         var totals = new long[_options.Producers];
         await Task.WhenAll(Enumerable.Range(0, _options.Producers).Select(p =>
@@ -76,7 +76,7 @@ public sealed class LoadRunner
     private async Task ProduceAsync(int producer, PhasePlan plan, RateSchedule? schedule, long start, SemaphoreSlim gate, long[] totals, CancellationToken cancellationToken)
     {
         var producers = _options.Producers;
-        var batchSize = _options.BatchSize;
+        var batchSize = plan.BatchSize ?? _options.BatchSize;
         var generator = _generators[producer];
         var phaseOffset = Stopwatch.GetElapsedTime(_runStart, start);
         try
@@ -98,7 +98,7 @@ public sealed class LoadRunner
                     break;
                 }
 
-                var batch = generator.Next(size, phaseOffset + due);
+                var batch = generator.Next(size, phaseOffset + due, plan.Picker);
                 if (schedule is not null)
                 {
                     var wait = due - Stopwatch.GetElapsedTime(start);

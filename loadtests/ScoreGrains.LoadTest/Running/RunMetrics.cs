@@ -24,7 +24,7 @@ public sealed class RunMetrics
     private readonly ConcurrentDictionary<string, long> _problems = new(StringComparer.Ordinal);
     private readonly List<IntervalSample> _samples = [];
     private readonly long _runStart = Stopwatch.GetTimestamp();
-    private HistogramBase _interval;
+    private readonly HistogramBase _interval;
     private long _sent;
     private long _applied;
     private long _duplicates;

@@ -15,6 +15,7 @@ public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILo
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"scoregrains-loadtest-{runId}");
     private WebApplication? _app;
+    private bool _started;
 
     public string Description => $"in-process silo, {options.Persistence} persistence, "
         + (options.ConnectionString is null ? "embedded durable PostgreSQL" : "external PostgreSQL");
@@ -50,6 +51,7 @@ public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILo
 
         _app = await ScoreGrainsHost.BuildAsync([.. args], cancellationToken);
         await _app.StartAsync(cancellationToken);
+        _started = true;
         Grains = _app.Services.GetRequiredService<IGrainFactory>();
     }
 
@@ -66,8 +68,12 @@ public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILo
     {
         if (_app is not null)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await _app.StopAsync(timeout.Token);
+            if (_started)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                await _app.StopAsync(timeout.Token);
+            }
+
             await _app.DisposeAsync();
         }
 

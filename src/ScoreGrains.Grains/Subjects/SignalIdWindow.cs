@@ -9,22 +9,30 @@ namespace ScoreGrains.Grains.Subjects;
 /// </summary>
 public sealed class SignalIdWindow
 {
-    /// <summary>Ids in a ring: <see cref="Next"/> is where the next id goes once the ring is full.</summary>
-    public List<string> Ids { get; set; } = [];
+    // A linear scan beats hashing for a few ids and costs no memory; busy subjects get a set beside the ring.
+    private const int ScanLimit = 16;
 
-    /// <summary><c>occurredAt</c> (UTC ticks) of each id in <see cref="Ids"/>.</summary>
-    public List<long> OccurredTicks { get; set; } = [];
+    private HashSet<string>? _index;
+
+    /// <summary>The ring: <see cref="Next"/> is where the next id goes once it is full.</summary>
+    public List<RecentSignal> Recent { get; set; } = new(1);
 
     public int Next { get; set; }
 
-    /// <summary>Latest <c>occurredAt</c> of an id that left the ring; 0 while none has.</summary>
+    /// <summary>Latest <c>occurredAt</c> (UTC ticks) of an id that left the ring; 0 while none has.</summary>
     public long HorizonTicks { get; set; }
 
     public bool Contains(string signalId)
     {
-        foreach (var id in Ids)
+        if (Recent.Count > ScanLimit)
         {
-            if (string.Equals(id, signalId, StringComparison.Ordinal))
+            _index ??= BuildIndex();
+            return _index.Contains(signalId);
+        }
+
+        foreach (var recent in Recent)
+        {
+            if (string.Equals(recent.SignalId, signalId, StringComparison.Ordinal))
             {
                 return true;
             }
@@ -38,17 +46,24 @@ public sealed class SignalIdWindow
 
     public void Add(string signalId, DateTimeOffset occurredAt, int capacity)
     {
-        if (Ids.Count < capacity)
+        var added = new RecentSignal(signalId, occurredAt.UtcTicks);
+        if (Recent.Count < capacity)
         {
-            Ids.Add(signalId);
-            OccurredTicks.Add(occurredAt.UtcTicks);
+            Recent.Add(added);
+            _index?.Add(signalId);
             return;
         }
 
-        Next %= Ids.Count;
-        HorizonTicks = Math.Max(HorizonTicks, OccurredTicks[Next]);
-        Ids[Next] = signalId;
-        OccurredTicks[Next] = occurredAt.UtcTicks;
-        Next++;
+        Next %= Recent.Count;
+        var evicted = Recent[Next];
+        HorizonTicks = Math.Max(HorizonTicks, evicted.OccurredTicks);
+        Recent[Next++] = added;
+        if (_index is not null)
+        {
+            _index.Remove(evicted.SignalId);
+            _index.Add(signalId);
+        }
     }
+
+    private HashSet<string> BuildIndex() => new(Recent.Select(r => r.SignalId), StringComparer.Ordinal);
 }

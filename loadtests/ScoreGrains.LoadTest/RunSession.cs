@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using ScoreGrains.LoadTest.Checking;
+using ScoreGrains.LoadTest.Generation;
+using ScoreGrains.LoadTest.Options;
+using ScoreGrains.LoadTest.Reporting;
+using ScoreGrains.LoadTest.Resources;
+using ScoreGrains.LoadTest.Running;
+using ScoreGrains.LoadTest.Targets;
+using ScoreGrains.LoadTest.Yardstick;
+using ScoreGrains.Scoring;
+
+namespace ScoreGrains.LoadTest;
+
+/// <summary>One run: start the target, yardstick, load (open loop or find-max), memory, check, and the report.</summary>
+public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> args, Func<bool> interrupted)
+{
+    private readonly string _runId = options.RunId ?? NewRunId();
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+    private readonly long _started = Stopwatch.GetTimestamp();
+
+    /// <summary>Histories of mismatched subjects, written next to the report.</summary>
+    public IReadOnlyList<string> MismatchDumps { get; private set; } = [];
+
+    public async Task<RunReport> RunAsync(CancellationToken stop)
+    {
+        // Every run is bounded: the phases stop themselves, and this is the backstop.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        deadline.CancelAfter(LoadTestOptions.MaxRunTime);
+        var token = deadline.Token;
+
+        var models = ModelCatalog.LoadDirectory(options.ModelsDirectory ?? Path.Combine(AppContext.BaseDirectory, "cluster-config", "models"));
+        var catalog = SignalCatalog.From(models, options.TypeMix);
+        var space = new SubjectSpace(options.Subjects, options.KindMix, _runId);
+        var picker = NewPicker();
+        SignalGenerator Generator(int producer, DateTimeOffset clockBase) =>
+            new(space, picker, catalog, _runId, producer, clockBase, options.LateShare, options.Seed);
+
+        if (options.Target == TargetKind.None)
+        {
+            Log($"generator only: {options.Producers} producers, batches of {options.BatchSize}, {options.Duration.TotalSeconds:0} s");
+            var generator = await GeneratorCeiling.MeasureAsync(options.Producers, options.BatchSize, options.Duration, options.CompareRate,
+                p => Generator(p, DateTimeOffset.UtcNow), Log, token);
+            return Report("none (generator only)") with { Generator = generator, ExitCode = interrupted() ? LoadTestApp.ExitInterrupted : LoadTestApp.ExitPassed };
+        }
+
+        await using var target = NewTarget();
+        Log($"starting target: {target.Description}");
+        await target.StartAsync(token);
+
+        YardstickResult? yardstick = null;
+        if (options.Yardstick && target.Grains is { } grains)
+        {
+            yardstick = await new YardstickRunner(grains, _runId, options.Persistence, options.YardstickDuration, Log).MeasureAsync(token);
+        }
+        else if (options.Yardstick)
+        {
+            Log("yardstick skipped: it needs the in-process target (the empty grain lives in this process)");
+        }
+
+        var metrics = new RunMetrics();
+        var ledger = options.Check ? new AckLedger() : null;
+        var active = new ActiveSubjects(options.Subjects);
+        var runner = new LoadRunner(options, target, metrics, ledger, active, Generator);
+        var measureMemory = options.MeasureMemory && target.Grains is not null;
+        var heapBefore = measureMemory ? MemoryProbe.HeapAfterFullGc() : 0;
+        var workingSetBefore = MemoryProbe.WorkingSetMb();
+
+        var phases = new List<PhaseResult>();
+        FindMaxSearch? search = null;
+        var loadStarted = Stopwatch.GetTimestamp();
+        var cpu = new CpuMeter();
+        await new ProgressDisplay(metrics, options.PlainProgressEvery).RunAsync(async () =>
+        {
+            if (options.Activate)
+            {
+                phases.Add(await runner.RunPhaseAsync(
+                    new PhasePlan("activate", 0, TimeSpan.Zero, options.Duration, options.Subjects, new SequentialPicker(options.Subjects), Math.Min(options.ActivateBatch, options.BatchSize), 1),
+                    token));
+                loadStarted = Stopwatch.GetTimestamp();
+            }
+
+            if (options.Mode == RunMode.FindMax)
+            {
+                search = new FindMaxSearch(options, runner);
+                await search.RunAsync(() => options.Duration - Stopwatch.GetElapsedTime(loadStarted), token);
+                phases.AddRange(search.Steps);
+                if (search.AtHalf is { } half)
+                {
+                    phases.Add(half);
+                }
+            }
+            else
+            {
+                phases.Add(await runner.RunPhaseAsync(new PhasePlan("load", options.Rate, options.Ramp, options.Duration, options.Count), token));
+            }
+        });
+        var (processCpu, machineCpu) = cpu.Sample();
+
+        MemoryResult? memory = null;
+        if (measureMemory && target.Grains is { } g && !token.IsCancellationRequested)
+        {
+            memory = await MeasureMemoryAsync(g, active.Count(), heapBefore, workingSetBefore, token);
+        }
+
+        CheckResult? check = null;
+        if (ledger is not null)
+        {
+            Log($"check: folding what {ledger.Subjects.Count:N0} subjects acknowledged and reading their scores back");
+            var checker = new ScoreChecker(models, target);
+            check = await checker.CheckAsync(ledger, CancellationToken.None);
+            MismatchDumps = checker.Dumps;
+        }
+
+        var totals = metrics.Snapshot();
+        var failures = Failures(totals, check);
+        var exitCode = interrupted() ? LoadTestApp.ExitInterrupted : failures.Count > 0 ? LoadTestApp.ExitFailed : LoadTestApp.ExitPassed;
+        return Report(target.Description) with
+        {
+            Yardstick = yardstick,
+            Phases = phases,
+            MaxSustainableRate = search?.MaxSustainableRate,
+            AtHalf = search?.AtHalf,
+            Totals = totals,
+            Latency = LatencySummary.From(metrics.Total),
+            ActiveSubjects = active.Count(),
+            ProcessCpuPercent = processCpu,
+            MachineCpuPercent = machineCpu,
+            Memory = memory,
+            Check = check,
+            Intervals = metrics.Samples,
+            Problems = [.. metrics.Problems.Select(p => $"{p.Value:N0} x {p.Key}")],
+            Failures = failures,
+            ExitCode = exitCode,
+        };
+    }
+
+    private async Task<MemoryResult> MeasureMemoryAsync(IGrainFactory grains, long activeSubjects, long heapBefore, double workingSetBefore, CancellationToken token)
+    {
+        Log("memory: full GC after the load");
+        var heapAfter = MemoryProbe.HeapAfterFullGc();
+        var workingSetAfter = MemoryProbe.WorkingSetMb();
+        var empties = Math.Max(1, activeSubjects);
+        Log($"memory: activating {empties:N0} empty grains as the yardstick");
+        var activationRate = await MemoryProbe.ActivateEmptyGrainsAsync(grains, empties, token);
+        var heapAfterEmpty = MemoryProbe.HeapAfterFullGc();
+        return new MemoryResult(
+            activeSubjects,
+            heapBefore,
+            heapAfter,
+            (double)(heapAfter - heapBefore) / Math.Max(activeSubjects, 1),
+            empties,
+            heapAfterEmpty,
+            (double)(heapAfterEmpty - heapAfter) / empties,
+            activationRate,
+            workingSetBefore,
+            workingSetAfter);
+    }
+
+    private List<string> Failures(Counters totals, CheckResult? check)
+    {
+        var failures = new List<string>();
+        if (totals.Acked == 0)
+        {
+            failures.Add("nothing was acknowledged");
+        }
+
+        var errorRate = (double)totals.Errors / Math.Max(totals.Sent, 1);
+        if (errorRate > options.MaxErrorRate && options.Mode == RunMode.OpenLoop)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{totals.Errors:N0} errors ({errorRate:P3}) > --max-error-rate {options.MaxErrorRate:P3}"));
+        }
+
+        if (check is { Passed: false })
+        {
+            failures.Add($"check: {check.Mismatches:N0} mismatches, {check.UnexpectedOutcomes:N0} unexpected outcomes");
+        }
+
+        if (check is { Checked: 0 })
+        {
+            failures.Add("check: no subject could be compared");
+        }
+
+        return failures;
+    }
+
+    private RunReport Report(string target) => new()
+    {
+        RunId = _runId,
+        Scenario = options.Scenario,
+        CommandLine = "dotnet run -c Release --project loadtests/ScoreGrains.LoadTest -- " + string.Join(' ', args),
+        StartedAt = _startedAt,
+        Seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds,
+        Target = target,
+        Machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}",
+        Settings = Settings(),
+        Interrupted = interrupted(),
+    };
+
+    private Dictionary<string, string> Settings()
+    {
+        var o = options;
+        var c = CultureInfo.InvariantCulture;
+        return new Dictionary<string, string>
+        {
+            ["mode"] = o.Mode.ToString(),
+            ["persistence"] = o.Persistence,
+            ["subjects"] = o.Subjects.ToString(c),
+            ["mix"] = string.Join(",", o.KindMix.Select(m => m.ToString(c))),
+            ["skew"] = o.Skew switch
+            {
+                SkewKind.Zipf => $"zipf:{o.ZipfExponent.ToString(c)}",
+                SkewKind.HotSet => $"hotset:{o.HotFraction.ToString(c)}:{o.HotShare.ToString(c)}",
+                _ => o.Skew.ToString().ToLowerInvariant(),
+            },
+            ["typeMix"] = o.TypeMix,
+            ["batch"] = o.BatchSize.ToString(c),
+            ["producers"] = o.Producers.ToString(c),
+            ["maxInFlight"] = o.MaxInFlight.ToString(c),
+            ["rate"] = o.Rate.ToString(c),
+            ["ramp"] = o.Ramp.ToString(),
+            ["duration"] = o.Duration.ToString(),
+            ["count"] = o.Count?.ToString(c) ?? "",
+            ["maxP99"] = o.MaxP99.ToString(),
+            ["maxErrorRate"] = o.MaxErrorRate.ToString(c),
+        };
+    }
+
+    private ISubjectPicker NewPicker() => options.Skew switch
+    {
+        SkewKind.Uniform => new UniformPicker(options.Subjects),
+        SkewKind.HotSet => new HotSetPicker(options.Subjects, options.HotFraction, options.HotShare),
+        SkewKind.Sequential => new SequentialPicker(options.Subjects),
+        _ => new ZipfPicker(options.Subjects, options.ZipfExponent),
+    };
+
+    private ILoadTarget NewTarget() => options.Target switch
+    {
+        TargetKind.Http => new HttpTarget(options.Url, Math.Max(options.MaxInFlight, 16)),
+        TargetKind.Client => new ClientTarget(options.Gateways.Count > 0 ? [.. options.Gateways] : ["127.0.0.1:30000"], options.ServiceId, options.ClusterId),
+        _ => new InProcessTarget(options, _runId),
+    };
+
+    private void Log(string message) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{Stopwatch.GetElapsedTime(_started).TotalSeconds,6:0.0}s] {message}"));
+
+    private static string NewRunId()
+    {
+        const string alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+        return string.Concat(Enumerable.Range(0, 6).Select(_ => alphabet[Random.Shared.Next(alphabet.Length)]));
+    }
+}

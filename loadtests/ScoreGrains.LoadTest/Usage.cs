@@ -1,0 +1,44 @@
+using System.Text;
+using ScoreGrains.LoadTest.Options;
+
+namespace ScoreGrains.LoadTest;
+
+internal static class Usage
+{
+    public static string Text { get; } = Build();
+
+    private static string Build()
+    {
+        var text = new StringBuilder("""
+            ScoreGrains load tester. Every run stops by itself (duration/count) and sends to loopback addresses only.
+
+              dotnet run -c Release --project loadtests/ScoreGrains.LoadTest -- --scenario NAME [options]
+
+            Target:   --target inprocess|http|client|none (--generate-only = none)   --url http://127.0.0.1:5080
+                      --gateway 127.0.0.1:30000 (repeatable) --service-id --cluster-id
+                      --persistence journal|per-signal|memory   --connection-string CS   --silo-log-level Error
+            Subjects: --subjects 100k (<= 10m)  --mix citizen=80,company=15,official=5
+                      --skew zipf[:0.9]|hotset[:0.01:0.9]|uniform|sequential   --type-mix realistic|uniform
+                      --late-share 0.1   --seed 42   --run-id ABC (id prefix; random by default)
+            Load:     --rate 5000 (signals/s; 0 or max = closed loop)  --ramp 5s  --duration 30s  --count 1m
+                      --batch 100  --producers 4  --max-in-flight 256  --drain-timeout 30s
+            Find max: --mode find-max  --rate START  --step-duration 15s  --step-factor 1.5  --refinements 2
+                      --max-p99 500ms  --max-error-rate 0.001  --no-latency-at-half
+            Measure:  --activate (every subject once first)  --activate-batch 40  --check  --yardstick  --yardstick-duration 10s  --measure-memory  --compare-rate R (generator)
+            Output:   --out DIR (default loadtests/results)  --progress-every 2s (plain output)  --models DIR
+
+            Exit code: 0 passed; 1 errors above --max-error-rate, check mismatches or nothing acknowledged;
+                       2 bad options or the target could not start; 130 interrupted (partial report written).
+
+            Scenarios:
+            """);
+        text.AppendLine();
+        foreach (var scenario in Scenarios.All.Values)
+        {
+            text.Append("  ").Append(scenario.Name.PadRight(18)).AppendLine(scenario.Description);
+            text.Append("  ").Append(' ', 18).AppendLine(string.Join(' ', scenario.Arguments));
+        }
+
+        return text.ToString();
+    }
+}
