@@ -9,13 +9,14 @@ public static class CrossingRows
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static Crossing ToCrossing(this FeedRow record)
+    public static Crossing ToCrossing(this FeedRow row)
     {
-        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(row);
+        var record = row.Crossing;
         var (kind, id) = SubjectKey.Parse(record.SubjectKey);
         var reasons = JsonSerializer.Deserialize<List<ScoreReason>>(record.ReasonsJson, Json) ?? [];
         return new Crossing(
-            record.Sequence,
+            row.Sequence,
             kind,
             id,
             record.OldScore,

@@ -251,7 +251,7 @@ internal sealed class SubjectGrain(
     private CrossingRecord CrossingFor(JournalEntry entry, List<ScoreReason> reasons) =>
         new(
             _key, _kind, entry.Seq, entry.SignalId, entry.SignalType, entry.ScoreBefore, entry.ScoreAfter,
-            entry.BandBefore, entry.BandAfter, entry.ModelVersion, ReasonsJson.Serialize(reasons), entry.OccurredAt, entry.RecordedAt);
+            entry.BandBefore, entry.BandAfter, entry.ModelVersion, CrossingRows.ReasonsToJson(reasons), entry.OccurredAt, entry.RecordedAt);
 
     private void Publish(List<JournalEntry> entries, List<CrossingRecord>? crossings, List<List<ScoreReason>>? reasons, IReadOnlyList<long> sequences)
     {

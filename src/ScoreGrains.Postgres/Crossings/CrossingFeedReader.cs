@@ -1,3 +1,4 @@
+using ScoreGrains.Postgres.Journal;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
@@ -68,8 +69,7 @@ public sealed class CrossingFeedReader : IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            records.Add(new FeedRow(
-                reader.GetInt64(0),
+            records.Add(new FeedRow(reader.GetInt64(0), new CrossingRecord(
                 reader.GetString(1),
                 reader.GetString(2),
                 reader.GetInt64(3),
@@ -82,7 +82,7 @@ public sealed class CrossingFeedReader : IAsyncDisposable
                 reader.GetString(10),
                 reader.GetString(11),
                 reader.GetFieldValue<DateTimeOffset>(12),
-                reader.GetFieldValue<DateTimeOffset>(13)));
+                reader.GetFieldValue<DateTimeOffset>(13))));
         }
 
         return records;
