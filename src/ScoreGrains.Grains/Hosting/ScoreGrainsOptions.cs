@@ -38,5 +38,6 @@ public sealed class ScoreGrainsOptions
     public int SnapshotEverySignals { get; set; } = 1_000;
 
     /// <summary>Journal mode: snapshot a subject with unsnapshotted signals this often (and on deactivation).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -31,7 +31,10 @@ public static class ScoreGrainsSiloBuilderExtensions
             Path.Combine(AppContext.BaseDirectory, sp.GetRequiredService<IOptions<ScoreGrainsOptions>>().Value.ModelsDirectory)));
 
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        silo.Services.AddOptions<JournalOptions>().Bind(silo.Configuration.GetSection(JournalSection));
+        silo.Services.AddOptions<JournalOptions>()
+            .Bind(silo.Configuration.GetSection(JournalSection))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         silo.Services.AddSingleton(sp => new SignalJournal(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<IOptions<JournalOptions>>().Value,

@@ -10,7 +10,7 @@ namespace ScoreGrains.Grains.Ingest;
 /// </summary>
 internal static class SignalEnvelope
 {
-    public const int MaxSignalIdLength = 128;
+    public const int MaxSignalIdLength = ScoringEngine.MaxSignalIdLength;
     public const int MaxTypeLength = 64;
     public const int MaxSourceLength = 128;
 

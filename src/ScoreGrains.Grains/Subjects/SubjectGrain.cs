@@ -28,6 +28,9 @@ internal sealed class SubjectGrain(
 {
     private const int ReasonsPerCrossing = 3;
 
+    // 2000-01-01T00:00:00Z, the zero of PostgreSQL's timestamps.
+    private const long PostgresEpochTicks = 630822816000000000;
+
     private readonly ScoreGrainsOptions _options = options.Value;
     private readonly ICrossingSink[] _crossingSinks = [.. crossingSinks];
     private string _key = "";
@@ -39,6 +42,14 @@ internal sealed class SubjectGrain(
 
     // Set when a write failed: memory is then ahead of storage and must never be snapshotted.
     private bool _aheadOfStorage;
+
+    // Until this activation's first successful append, every id not in the ring is checked against the journal:
+    // a retry that came back with another occurredAt (so the horizon test passes it) and was refused by the
+    // journal's unique index is then answered "duplicate" instead of failing forever.
+    private bool _verifyForgotten;
+
+    // Registered only while the subject has signals not yet in a snapshot, so idle subjects hold no timer.
+    private IGrainTimer? _snapshotTimer;
 
     private ScoreSheet Sheet => state.State.Sheet!;
 
@@ -70,7 +81,7 @@ internal sealed class SubjectGrain(
         if (Mode == PersistenceMode.Journal)
         {
             await ReplayJournalAsync(cancellationToken);
-            this.RegisterGrainTimer(SnapshotIfBehindAsync, _options.SnapshotInterval, _options.SnapshotInterval);
+            _verifyForgotten = state.State.RecentSignalIds.HorizonTicks != 0;
         }
 
         bandTally.Activated(_kind, Sheet.Band);
@@ -88,6 +99,23 @@ internal sealed class SubjectGrain(
     public async Task<IReadOnlyList<SignalOutcome>> ApplyAsync(IReadOnlyList<SubjectSignal> signals)
     {
         var recorded = await FindForgottenDuplicatesAsync(signals);
+        try
+        {
+            return await FoldAndPersistAsync(signals, recorded);
+        }
+        catch (Exception exception)
+        {
+            // Memory may now be ahead of what is stored. Drop this activation so the next call starts again
+            // from storage: no outcome of this call was acknowledged.
+            _aheadOfStorage = true;
+            logger.LogWarning(exception, "{Subject} could not apply and store {Count} signals; deactivating", _key, signals.Count);
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<SignalOutcome>> FoldAndPersistAsync(IReadOnlyList<SubjectSignal> signals, IReadOnlySet<string> recorded)
+    {
         var now = time.GetUtcNow();
         var outcomes = new SignalOutcome[signals.Count];
         var entries = new List<JournalEntry>(signals.Count);
@@ -174,7 +202,8 @@ internal sealed class SubjectGrain(
         List<string>? uncertain = null;
         foreach (var signal in signals)
         {
-            if (state.State.RecentSignalIds.MayHaveForgotten(ToJournalPrecision(signal.OccurredAt)) && !state.State.RecentSignalIds.Contains(signal.SignalId))
+            var window = state.State.RecentSignalIds;
+            if ((_verifyForgotten || window.MayHaveForgotten(ToJournalPrecision(signal.OccurredAt))) && !window.Contains(signal.SignalId))
             {
                 (uncertain ??= []).Add(signal.SignalId);
             }
@@ -185,35 +214,28 @@ internal sealed class SubjectGrain(
 
     private async Task<IReadOnlyList<long>> PersistAsync(List<JournalEntry> entries, List<CrossingRecord> crossings)
     {
-        state.State.JournalPosition += entries.Count;
-        try
+        switch (Mode)
         {
-            switch (Mode)
-            {
-                case PersistenceMode.Journal:
-                    var sequences = await journal.AppendAsync(entries, crossings);
-                    _sinceSnapshot += entries.Count;
-                    if (_sinceSnapshot >= _options.SnapshotEverySignals)
-                    {
-                        await SnapshotAsync();
-                    }
+            case PersistenceMode.Journal:
+                var sequences = await journal.AppendAsync(entries, crossings);
+                state.State.JournalPosition += entries.Count;
+                _verifyForgotten = false;
+                _sinceSnapshot += entries.Count;
+                if (_sinceSnapshot >= _options.SnapshotEverySignals)
+                {
+                    await SnapshotAsync();
+                }
+                else
+                {
+                    _snapshotTimer ??= this.RegisterGrainTimer(SnapshotIfBehindAsync, _options.SnapshotInterval, _options.SnapshotInterval);
+                }
 
-                    return sequences;
-                case PersistenceMode.PerSignal:
-                    await state.WriteStateAsync();
-                    return [];
-                default:
-                    return [];
-            }
-        }
-        catch (Exception exception)
-        {
-            // The in-memory sheet is ahead of what is stored. Drop this activation so the next call starts
-            // again from storage: no outcome of this call was acknowledged.
-            _aheadOfStorage = true;
-            logger.LogWarning(exception, "{Subject} could not store {Count} signals; deactivating", _key, entries.Count);
-            DeactivateOnIdle();
-            throw;
+                return sequences;
+            case PersistenceMode.PerSignal:
+                await state.WriteStateAsync();
+                return [];
+            default:
+                return [];
         }
     }
 
@@ -222,8 +244,15 @@ internal sealed class SubjectGrain(
         var entries = await journalReader.ReadAfterAsync(_key, state.State.JournalPosition, cancellationToken);
         foreach (var entry in entries)
         {
-            // Entries were validated when applied; replay folds them exactly as then, in journal order.
-            ScoringEngine.Apply(_model, Sheet, new ScoringSignal(entry.SignalId, entry.SignalType, entry.Value, entry.OccurredAt));
+            // Replay folds each entry exactly as when it was applied, in journal order. After a model change an
+            // entry the new model does not score (unknown type, value out of its range) is skipped, by the same
+            // deterministic rule every time, so a rescored subject never gets stuck.
+            var signal = new ScoringSignal(entry.SignalId, entry.SignalType, entry.Value, entry.OccurredAt);
+            if (ScoringEngine.Validate(_model, signal, entry.RecordedAt) is null)
+            {
+                ScoringEngine.Apply(_model, Sheet, signal);
+            }
+
             state.State.RecentSignalIds.Add(entry.SignalId, entry.OccurredAt, _options.DeduplicationWindow);
             state.State.JournalPosition = entry.Seq;
         }
@@ -240,6 +269,8 @@ internal sealed class SubjectGrain(
         {
             await state.WriteStateAsync();
             _sinceSnapshot = 0;
+            _snapshotTimer?.Dispose();
+            _snapshotTimer = null;
         }
         catch (Exception exception)
         {
@@ -286,8 +317,12 @@ internal sealed class SubjectGrain(
     /// PostgreSQL keeps microseconds: fold, dedupe and journal the time that replay will read back, or a
     /// replayed score can differ in its last bit.
     /// </summary>
-    private static DateTimeOffset ToJournalPrecision(DateTimeOffset time) =>
-        new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);
+    private static DateTimeOffset ToJournalPrecision(DateTimeOffset time)
+    {
+        // Npgsql writes whole microseconds since PostgreSQL's epoch, truncating toward it: do exactly the same.
+        var sincePostgresEpoch = time.UtcTicks - PostgresEpochTicks;
+        return new DateTimeOffset(PostgresEpochTicks + sincePostgresEpoch - (sincePostgresEpoch % 10), TimeSpan.Zero);
+    }
 
     private static List<ScoreReason> ToScoreReasons(IReadOnlyList<ReasonCode> reasons) =>
         [.. reasons.Select(r => new ScoreReason(r.Code, r.Description, r.Impact, r.SignalId, r.SignalType))];

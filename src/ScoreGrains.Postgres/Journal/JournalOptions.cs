@@ -1,14 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ScoreGrains.Postgres.Journal;
 
 /// <summary>Settings of the journal's group-commit writer (<c>ScoreGrains:Journal</c>).</summary>
 public sealed class JournalOptions
 {
     /// <summary>Concurrent commits. Two keep PostgreSQL busy while the next batch is gathered.</summary>
+    [Range(1, 64)]
     public int Writers { get; set; } = 2;
 
     /// <summary>Most journal rows in one commit; more waiting appends go into the next one.</summary>
+    [Range(1, 1_000_000)]
     public int MaxBatchRows { get; set; } = 10_000;
 
-    /// <summary>How long one commit may take before its callers are told it failed (never a false ack).</summary>
+    /// <summary>
+    /// How long an append may wait in the queue, and then how long its commit may take, before its caller is told
+    /// it failed (never a false ack).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan CommitTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -7,6 +7,9 @@ internal sealed class PendingAppend(IReadOnlyList<JournalEntry> entries, IReadOn
 
     public IReadOnlyList<JournalEntry> Entries { get; } = entries;
 
+    /// <summary>When the append was queued (<see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    public long QueuedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     public IReadOnlyList<CrossingRecord> Crossings { get; } = crossings;
 
     /// <summary>Completes with the crossings' global sequence numbers, in the order of <see cref="Crossings"/>.</summary>

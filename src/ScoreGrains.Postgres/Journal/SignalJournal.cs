@@ -82,6 +82,13 @@ public sealed class SignalJournal : IAsyncDisposable
             var rows = 0;
             while (rows < _options.MaxBatchRows && _queue.Reader.TryRead(out var pending))
             {
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(pending.QueuedAt) > _options.CommitTimeout)
+                {
+                    // Waited its whole budget behind stuck commits: tell the caller now rather than commit late.
+                    pending.Fail(new JournalUnavailableException($"The journal could not start a commit within {_options.CommitTimeout}."));
+                    continue;
+                }
+
                 batch.Add(pending);
                 rows += pending.Entries.Count;
             }

@@ -13,5 +13,6 @@ internal static class ApiJson
         options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.Converters.Add(new OverflowingDoubleConverter());
+        options.Converters.Add(new OffsetRequiredDateTimeOffsetConverter());
     }
 }

@@ -33,10 +33,10 @@ internal static class SignalEndpoints
             limit.MaxRequestBodySize = api.Value.MaxRequestBodyBytes;
         }
 
-        List<SignalInput?>? batch;
+        List<JsonElement>? batch;
         try
         {
-            batch = await JsonSerializer.DeserializeAsync<List<SignalInput?>>(http.Request.Body, json.Value.SerializerOptions, http.RequestAborted);
+            batch = await JsonSerializer.DeserializeAsync<List<JsonElement>>(http.Request.Body, json.Value.SerializerOptions, http.RequestAborted);
         }
         catch (JsonException exception)
         {
@@ -60,7 +60,22 @@ internal static class SignalEndpoints
             return Problem("body", $"The batch holds {batch.Count} signals; at most {maxBatchSize} are accepted in one request.");
         }
 
-        var result = await grains.GetGrain<IIngestGrain>(0).IngestAsync(batch!);
+        var items = SignalItems.Read(batch, json.Value.SerializerOptions);
+        IngestResult result;
+        try
+        {
+            result = items.Merge(await grains.GetGrain<IIngestGrain>(0).IngestAsync(items.Readable));
+        }
+        catch (Exception exception) when (exception is TimeoutException or OrleansException)
+        {
+            // The batch's fate is unknown: nothing of it was acknowledged, and a retry with the same ids is safe.
+            http.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(
+                title: "The cluster could not answer in time; retry the same batch.",
+                detail: exception.Message,
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         var response = IngestResponse.From(result);
         if (response.Failed == 0)
         {

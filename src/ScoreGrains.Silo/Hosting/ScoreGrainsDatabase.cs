@@ -1,3 +1,4 @@
+using Npgsql;
 using ScoreGrains.Postgres;
 
 namespace ScoreGrains.Silo.Hosting;
@@ -38,6 +39,14 @@ public sealed class ScoreGrainsDatabase : IAsyncDisposable
             options.DataDirectory = Path.GetFullPath(options.DataDirectory ?? "data/postgres", environment.ContentRootPath);
             embedded = await EmbeddedPostgres.StartAsync(options, logger, cancellationToken);
             connectionString = embedded.ConnectionString;
+        }
+
+        // The storage provider does not prepare its statements; auto-prepare gave +70% writes/s (design notes).
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+            connectionString = builder.ConnectionString;
         }
 
         try

@@ -80,12 +80,33 @@ public sealed class SignalsApiTests(ClusterFixture fixture) : IAsyncLifetime
     [InlineData("[{\"signalId\": \"a\",", "body")]
     [InlineData("{\"signalId\": \"a\"}", "body")]
     [InlineData("null", "body")]
-    [InlineData("[{\"signalId\": \"a\", \"value\": \"ten\"}]", "body")]
     public async Task AnUnusableBodyIsA400ProblemNamingTheProblem(string body, string field)
     {
         using var response = await PostAsync(body);
 
         await AssertProblemAsync(response, field);
+    }
+
+    [Theory]
+    [InlineData("\"value\": \"ten\"", "value")]
+    [InlineData("\"occurredAt\": \"2026-11-28T10:00:00\"", "occurredAt")]
+    [InlineData("\"occurredAt\": \"yesterday\"", "occurredAt")]
+    [InlineData("\"signalId\": 42", "signalId")]
+    public async Task AWronglyTypedFieldRejectsOnlyItsItem(string badField, string field)
+    {
+        var id = Signals.NewId();
+        var good = $$"""{ "signalId": "{{id}}-ok", "subject": { "kind": "company", "id": "{{id}}" }, "type": "tax.arrears", "occurredAt": "2026-11-01T10:00:00Z", "source": "tax" }""";
+        var bad = $$"""{ "subject": { "kind": "company", "id": "{{id}}" }, "type": "tax.arrears", "source": "tax", "occurredAt": "2026-11-01T11:00:00Z", "signalId": "{{id}}-bad", {{badField}} }""";
+
+        using var response = await PostAsync($"[{bad}, {good}]");
+        var outcomes = (await ReadJsonAsync(response)).GetProperty("outcomes").EnumerateArray().ToList();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("rejected", outcomes[0].GetProperty("status").GetString());
+        Assert.Equal(field, outcomes[0].GetProperty("field").GetString());
+        Assert.Equal("applied", outcomes[1].GetProperty("status").GetString());
+        var subject = await ReadJsonAsync(await _http.GetAsync($"/v1/subjects/company/{id}"));
+        Assert.Equal(1, subject.GetProperty("signalCount").GetInt64());
     }
 
     [Fact]

@@ -23,8 +23,10 @@ public sealed class JournalModeTests(ClusterFixture fixture)
             for (var i = 0; i < 12; i++)
             {
                 var type = i % 3 == 0 ? "payment.late" : "payment.on_time";
-                // Sub-microsecond ticks on purpose: PostgreSQL drops them, and replay must still match bit for bit.
-                var occurredAt = Signals.Now.AddDays(i - 30).AddTicks(7 - (Signals.Now.Ticks % 10));
+                // Sub-microsecond ticks on purpose, also before 2000 (PostgreSQL's epoch, where rounding turns):
+                // PostgreSQL drops them, and replay must still match bit for bit.
+                var day = i % 4 == 3 ? new DateTimeOffset(1999, 12, 30, 0, 0, 0, TimeSpan.Zero).AddDays(i) : Signals.Now.AddDays(i - 30);
+                var occurredAt = day.AddTicks(7 - (day.Ticks % 10));
                 await ingest.IngestAsync([Signals.For("citizen", id, type, occurredAt: occurredAt)]);
             }
 

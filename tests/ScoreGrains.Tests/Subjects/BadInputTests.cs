@@ -67,7 +67,7 @@ public sealed class BadInputTests(ClusterFixture fixture)
             "over-long subject id" => valid with { Subject = new SubjectInput { Kind = "citizen", Id = new string('7', 65) } },
             "subject id with a slash" => valid with { Subject = new SubjectInput { Kind = "citizen", Id = id + "/x" } },
             "missing signal id" => valid with { SignalId = null },
-            "over-long signal id" => valid with { SignalId = new string('s', 129) },
+            "over-long signal id" => valid with { SignalId = new string('s', 201) },
             "unknown type" => valid with { Type = "horoscope.bad" },
             "missing occurredAt" => valid with { OccurredAt = null },
             "occurredAt far in the future" => valid with { OccurredAt = DateTimeOffset.UtcNow.AddYears(50) },

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using ScoreGrains.Contracts;
+
+namespace ScoreGrains.Silo.Api;
+
+/// <summary>
+/// The items of a well-formed JSON array, read one by one: an item with a wrongly typed field (a string for
+/// <c>value</c>, a date without offset) is rejected on its own, naming the field, and the rest of the batch applies.
+/// </summary>
+internal sealed class SignalItems
+{
+    private readonly SignalOutcome?[] _unreadable;
+    private readonly List<int> _positions;
+
+    private SignalItems(SignalOutcome?[] unreadable, List<SignalInput> readable, List<int> positions)
+    {
+        _unreadable = unreadable;
+        Readable = readable;
+        _positions = positions;
+    }
+
+    /// <summary>The items that could be read, in batch order.</summary>
+    public List<SignalInput> Readable { get; }
+
+    public static SignalItems Read(IReadOnlyList<JsonElement> elements, JsonSerializerOptions options)
+    {
+        var unreadable = new SignalOutcome?[elements.Count];
+        var readable = new List<SignalInput>(elements.Count);
+        var positions = new List<int>(elements.Count);
+        for (var i = 0; i < elements.Count; i++)
+        {
+            try
+            {
+                readable.Add(elements[i].Deserialize<SignalInput>(options) ?? new SignalInput());
+                positions.Add(i);
+            }
+            catch (JsonException exception)
+            {
+                var field = exception.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "item";
+                unreadable[i] = SignalOutcome.Rejected(SignalIdOf(elements[i]), field, "invalid_json", $"{field}: {exception.Message}");
+            }
+        }
+
+        return new SignalItems(unreadable, readable, positions);
+    }
+
+    /// <summary>The outcomes of the whole batch, in its order: the readable items' results and the unreadable ones' rejections.</summary>
+    public IngestResult Merge(IngestResult readableResult)
+    {
+        var outcomes = new SignalOutcome[_unreadable.Length];
+        for (var i = 0; i < _unreadable.Length; i++)
+        {
+            outcomes[i] = _unreadable[i]!;
+        }
+
+        for (var j = 0; j < _positions.Count; j++)
+        {
+            outcomes[_positions[j]] = readableResult.Outcomes[j];
+        }
+
+        return new IngestResult(outcomes);
+    }
+
+    private static string? SignalIdOf(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object &&
+        element.TryGetProperty("signalId", out var id) &&
+        id.ValueKind == JsonValueKind.String
+            ? id.GetString()
+            : null;
+}
