@@ -5,9 +5,10 @@ namespace ScoreGrains.Client.Notifications;
 
 /// <summary>
 /// Every crossing of one kind (optionally only into some bands), pushed live by the kind's
-/// <see cref="ICrossingFeedGrain"/> and read from <see cref="Crossings"/>. Gap-free across drops: when the feed
-/// drops this subscriber (it read too slowly, or live crossings were lost upstream) it subscribes again, buffers
-/// live crossings, reads the missed ones from the durable feed, and then delivers the buffer, each crossing once.
+/// <see cref="ICrossingFeedGrain"/> and read from <see cref="Crossings"/> in strictly increasing sequence order.
+/// The feed pushes a gap-free run, so <see cref="LastSequence"/> is an exact resume point. Gap-free across drops:
+/// when the feed drops or forgets this subscriber it subscribes again, buffers live crossings, reads the missed
+/// ones from the durable feed after <see cref="LastSequence"/>, then delivers the buffer, each crossing once.
 /// Reading slowly is safe: pushes wait for room in the bounded channel, so the feed queues for this subscriber
 /// alone until it drops it.
 /// </summary>
@@ -19,13 +20,13 @@ public sealed class CrossingSubscription : IAsyncDisposable
     private readonly Channel<Crossing> _channel;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SemaphoreSlim _resumeLock = new(1, 1);
-    private readonly RecentSequences _recent = new(65_536);
     private readonly CancellationTokenSource _stopping = new();
     private readonly CrossingReceiver _receiver;
     private readonly ICrossingObserver _reference;
     private List<Crossing>? _buffer;
     private long _last;
     private int _resumes;
+    private bool _catchUpPending;
 
     internal CrossingSubscription(IClusterClient cluster, CrossingFilter filter, int capacity)
     {
@@ -36,10 +37,13 @@ public sealed class CrossingSubscription : IAsyncDisposable
         _reference = cluster.CreateObjectReference<ICrossingObserver>(_receiver);
     }
 
-    /// <summary>The crossings, in the order they arrive (sequence order within a batch).</summary>
+    /// <summary>The crossings, in strictly increasing sequence order.</summary>
     public ChannelReader<Crossing> Crossings => _channel.Reader;
 
-    /// <summary>The highest sequence delivered so far: keep it to resume a new subscription after a restart.</summary>
+    /// <summary>
+    /// Where this subscription stands: every matching crossing up to it was delivered (or, before the first one,
+    /// the feed's end when it started). Keep it to resume a new subscription after a restart.
+    /// </summary>
     public long LastSequence => Interlocked.Read(ref _last);
 
     /// <summary>How many times this subscription caught up from the durable feed after a drop.</summary>
@@ -71,11 +75,13 @@ public sealed class CrossingSubscription : IAsyncDisposable
     {
         if (after is { } from)
         {
-            await ResumeAsync(from).ConfigureAwait(false);
+            await ResumeAsync(from, onlyIfForgotten: false).ConfigureAwait(false);
         }
         else
         {
-            await Feed.SubscribeAsync(_reference, _filter).ConfigureAwait(false);
+            // "From now": start at the feed's end, so a later catch-up never replays older crossings.
+            var subscription = await Feed.SubscribeAsync(_reference, _filter).ConfigureAwait(false);
+            await AdvanceToAsync(subscription.After).ConfigureAwait(false);
         }
 
         _ = RenewAsync();
@@ -103,44 +109,78 @@ public sealed class CrossingSubscription : IAsyncDisposable
         }
     }
 
-    internal void Dropped(long resumeAfter) => _ = ResumeSafelyAsync(resumeAfter);
+    // What we delivered is exact; the feed's figure can lag it (a push it timed out on may still have arrived).
+    internal void Dropped(long resumeAfter) => _ = ResumeSafelyAsync();
 
     private async Task DeliverAsync(Crossing crossing)
     {
-        if (!_recent.Add(crossing.Sequence))
+        // Deliveries only move forward: anything at or below the position was delivered already (or predates a "from now" start).
+        if (crossing.Sequence <= _last)
         {
             return;
         }
 
-        if (crossing.Sequence > _last)
-        {
-            Interlocked.Exchange(ref _last, crossing.Sequence);
-        }
-
         await _channel.Writer.WriteAsync(crossing, _stopping.Token).ConfigureAwait(false);
+        Interlocked.Exchange(ref _last, crossing.Sequence);
     }
 
-    private async Task ResumeSafelyAsync(long after)
+    private async Task AdvanceToAsync(long after)
+    {
+        await _gate.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        try
+        {
+            if (after > _last)
+            {
+                Interlocked.Exchange(ref _last, after);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task ResumeSafelyAsync()
     {
         try
         {
-            await ResumeAsync(after).ConfigureAwait(false);
+            await ResumeAsync(null, onlyIfForgotten: false).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // Disposed, or the cluster is unreachable: the renewal loop tries again.
+            // Disposed, or the cluster is unreachable: live pushes stay buffered and the renewal loop tries again.
             _ = exception;
         }
     }
 
-    private async Task ResumeAsync(long after)
+    /// <summary>
+    /// Subscribes (again), buffering live pushes meanwhile, and catches up from the durable feed after
+    /// <paramref name="start"/> or <see cref="LastSequence"/>. With <paramref name="onlyIfForgotten"/> (a renewal) it
+    /// catches up only when the feed did not know this subscriber. If the catch-up fails, the buffer stays (nothing
+    /// after the gap is delivered before the gap) and the next renewal catches up.
+    /// </summary>
+    private async Task ResumeAsync(long? start, bool onlyIfForgotten)
     {
-        var from = after;
         await _resumeLock.WaitAsync(_stopping.Token).ConfigureAwait(false);
         try
         {
+            if (start is { } first)
+            {
+                await AdvanceToAsync(first).ConfigureAwait(false);
+            }
+
+            var from = LastSequence;
+            var after = from;
             await SetBufferingAsync(true).ConfigureAwait(false);
-            await Feed.SubscribeAsync(_reference, _filter).ConfigureAwait(false);
+            _catchUpPending |= !onlyIfForgotten;
+            var subscription = await Feed.SubscribeAsync(_reference, _filter).ConfigureAwait(false);
+            if (onlyIfForgotten && !subscription.IsNew && !_catchUpPending)
+            {
+                await SetBufferingAsync(false).ConfigureAwait(false);
+                return;
+            }
+
+            _catchUpPending = true;
             var pages = _cluster.GetGrain<ICrossingPageGrain>(0);
             while (true)
             {
@@ -154,6 +194,7 @@ public sealed class CrossingSubscription : IAsyncDisposable
             }
 
             await SetBufferingAsync(false).ConfigureAwait(false);
+            _catchUpPending = false;
             Interlocked.Increment(ref _resumes);
             Resumed?.Invoke(from);
         }
@@ -212,11 +253,9 @@ public sealed class CrossingSubscription : IAsyncDisposable
             {
                 try
                 {
-                    if (await Feed.SubscribeAsync(_reference, _filter).ConfigureAwait(false))
-                    {
-                        // The feed had forgotten us (it moved silo, or dropped us): catch up what we missed.
-                        await ResumeAsync(LastSequence).ConfigureAwait(false);
-                    }
+                    // Buffers while it renews: if the feed had forgotten us (it moved silo, or dropped us), its
+                    // first pushes must wait until what we missed is read from the durable feed.
+                    await ResumeAsync(null, onlyIfForgotten: true).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
                 {

@@ -5,45 +5,43 @@ namespace ScoreGrains.Grains.Notifications;
 
 /// <summary>
 /// One subscriber of a <see cref="CrossingFeedGrain"/>: its filter, its bounded queue and its single in-flight
-/// push. Runs on the feed grain's scheduler. Overflow, a failed or slow push, or crossings lost upstream drop it
-/// from live push with <see cref="ICrossingObserver.OnDropped"/> naming where to resume.
+/// push. Runs on the feed grain's scheduler. The feed offers crossings in strictly increasing sequence order, so
+/// what this subscriber was pushed is a prefix of the feed: overflow or a failed or slow push drops it from live
+/// push with <see cref="ICrossingObserver.OnDropped"/> naming the last crossing pushed, an exact resume point.
 /// </summary>
 internal sealed class CrossingSubscriber(
     ICrossingObserver observer, CrossingFilter filter, long startedAfter, NotificationOptions options, Action<ICrossingObserver> remove, ILogger logger)
 {
     private readonly Queue<Crossing> _pending = new();
+    private readonly long _startedAfter = startedAfter;
     private long _lastDelivered = startedAfter;
-    private long _inFlightFloor = long.MaxValue;
     private bool _sending;
 
     public CrossingFilter Filter { get; set; } = filter;
 
     public bool IsDropped { get; private set; }
 
-    public void Offer(CrossingBatch batch)
+    /// <summary>Queues the matching ones of <paramref name="crossings"/>: the feed's next page, in sequence order.</summary>
+    public void Offer(IReadOnlyList<Crossing> crossings)
     {
         if (IsDropped)
         {
             return;
         }
 
-        if (batch.LostAfter is { } lost)
+        // The limit counts what waits behind a push in flight: an idle subscriber takes a whole page at once.
+        var busy = _sending;
+        foreach (var crossing in crossings)
         {
-            Drop(lost, "live crossings were lost upstream");
-            return;
-        }
-
-        foreach (var crossing in batch.Crossings)
-        {
-            if (Filter.Matches(crossing))
+            if (crossing.Sequence > _startedAfter && Filter.Matches(crossing))
             {
                 _pending.Enqueue(crossing);
             }
         }
 
-        if (_pending.Count > options.SubscriberQueueLimit)
+        if (busy && _pending.Count > options.SubscriberQueueLimit)
         {
-            Drop(null, $"its queue passed {options.SubscriberQueueLimit} crossings");
+            Drop($"its queue passed {options.SubscriberQueueLimit} crossings");
             return;
         }
 
@@ -64,24 +62,22 @@ internal sealed class CrossingSubscriber(
                 batch.Add(crossing);
             }
 
-            _inFlightFloor = batch.Min(c => c.Sequence);
             try
             {
                 await observer.OnCrossings(batch).WaitAsync(options.DeliveryTimeout);
-                _lastDelivered = Math.Max(_lastDelivered, batch.Max(c => c.Sequence));
-                _inFlightFloor = long.MaxValue;
+                _lastDelivered = batch[^1].Sequence;
             }
             catch (Exception exception)
             {
                 logger.LogInformation(exception, "Dropping a crossing subscriber that did not take a batch.");
-                Drop(null, "it did not take a batch in time");
+                Drop("it did not take a batch in time");
             }
         }
 
         _sending = false;
     }
 
-    private void Drop(long? lostAfter, string why)
+    private void Drop(string why)
     {
         if (IsDropped)
         {
@@ -89,23 +85,12 @@ internal sealed class CrossingSubscriber(
         }
 
         IsDropped = true;
-        var resumeAfter = Math.Min(lostAfter ?? long.MaxValue, _inFlightFloor == long.MaxValue ? long.MaxValue : _inFlightFloor - 1);
-        if (_pending.Count > 0)
-        {
-            resumeAfter = Math.Min(resumeAfter, _pending.Min(c => c.Sequence) - 1);
-        }
-
-        if (resumeAfter == long.MaxValue)
-        {
-            resumeAfter = _lastDelivered;
-        }
-
         _pending.Clear();
-        logger.LogInformation("Dropped a crossing subscriber from live push because {Why}; it resumes after {Sequence}.", why, resumeAfter);
+        logger.LogInformation("Dropped a crossing subscriber from live push because {Why}; it resumes after {Sequence}.", why, _lastDelivered);
         remove(observer);
         try
         {
-            _ = observer.OnDropped(resumeAfter);
+            _ = observer.OnDropped(_lastDelivered);
         }
         catch (Exception exception)
         {

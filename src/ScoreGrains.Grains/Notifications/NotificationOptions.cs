@@ -7,15 +7,11 @@ public sealed class NotificationOptions
 {
     public const string Section = "ScoreGrains:Notifications";
 
-    /// <summary>Crossings a silo holds for live push before it drops the excess (they stay in the durable feed).</summary>
-    [Range(16, 10_000_000)]
-    public int SiloQueueLimit { get; set; } = 65_536;
-
     /// <summary>Crossings queued for one subscriber; one more and it is dropped from live push and told where to resume.</summary>
     [Range(1, 10_000_000)]
     public int SubscriberQueueLimit { get; set; } = 10_000;
 
-    /// <summary>Most crossings in one push to a subscriber or one batch from a silo.</summary>
+    /// <summary>Most crossings in one push to a subscriber.</summary>
     [Range(1, 100_000)]
     public int MaxBatch { get; set; } = 1_000;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using ScoreGrains.Postgres.Crossings;
 
 namespace ScoreGrains.Grains.Notifications;
@@ -7,12 +8,20 @@ namespace ScoreGrains.Grains.Notifications;
 public static class NotificationsSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds notifications. <paramref name="connectionString"/> is the database holding the <c>crossings</c> table.
-    /// Needs <c>AddScoreGrains</c> (the model catalog). Options bind from <c>ScoreGrains:Notifications</c>.
+    /// Adds notifications (once; a second call does nothing). The <c>crossings</c> table is read through the
+    /// silo's <see cref="NpgsqlDataSource"/>, registered by <c>AddScoreGrains</c>, which this needs (also for the
+    /// model catalog). <paramref name="connectionString"/> is kept for callers; it must be that same database.
+    /// Options bind from <c>ScoreGrains:Notifications</c>.
     /// </summary>
     public static ISiloBuilder AddScoreGrainsNotifications(this ISiloBuilder silo, string connectionString)
     {
+        ArgumentNullException.ThrowIfNull(silo);
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        if (silo.Services.Any(s => s.ServiceType == typeof(CrossingHub)))
+        {
+            return silo;
+        }
+
         silo.Services.AddOptions<NotificationOptions>()
             .Bind(silo.Configuration.GetSection(NotificationOptions.Section))
             .ValidateDataAnnotations()
@@ -21,7 +30,7 @@ public static class NotificationsSiloBuilderExtensions
         silo.Services.AddSingleton<SubjectBandTally>();
         silo.Services.AddSingleton<CrossingHub>();
         silo.Services.AddSingleton<ICrossingSink>(sp => sp.GetRequiredService<CrossingHub>());
-        silo.Services.AddSingleton(_ => new CrossingFeedReader(connectionString));
+        silo.Services.AddSingleton(sp => new CrossingFeedReader(sp.GetRequiredService<NpgsqlDataSource>()));
         silo.Services.AddHostedService<SiloStatsReporter>();
         silo.AddIncomingGrainCallFilter<IngestCounter>();
         return silo;

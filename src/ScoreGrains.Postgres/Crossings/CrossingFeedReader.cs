@@ -9,7 +9,7 @@ namespace ScoreGrains.Postgres.Crossings;
 /// Reads the durable crossing feed. Crossings commit in sequence order, so "after N" paging never skips one
 /// that commits later: a reader that saw sequence N has seen every crossing below N.
 /// </summary>
-public sealed class CrossingFeedReader : IAsyncDisposable
+public sealed class CrossingFeedReader
 {
     private const string Columns =
         "sequence, subject_key, subject_kind, journal_seq, signal_id, signal_type, old_score, new_score, " +
@@ -17,10 +17,11 @@ public sealed class CrossingFeedReader : IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
 
-    public CrossingFeedReader(string connectionString)
+    /// <summary>Reads through <paramref name="dataSource"/>, the silo's shared pool; the caller owns it.</summary>
+    public CrossingFeedReader(NpgsqlDataSource dataSource)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _dataSource = dataSource;
     }
 
     /// <summary>The highest committed sequence, or 0 when the feed is empty.</summary>
@@ -87,6 +88,4 @@ public sealed class CrossingFeedReader : IAsyncDisposable
 
         return records;
     }
-
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

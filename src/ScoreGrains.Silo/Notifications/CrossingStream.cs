@@ -57,15 +57,25 @@ internal sealed class CrossingStream(CrossingFilter filter, long? after, Crossin
     private async Task FollowAsync(CrossingListener listener, CancellationToken cancellationToken)
     {
         var reader = listener.Reader;
+        // One timer for the whole connection, not one per wake-up: a keep-alive goes out only after a silent period.
+        using var keepAlive = new PeriodicTimer(ServerSentEvents.KeepAlive);
         Task<bool>? waiting = null;
+        Task<bool>? tick = null;
+        var sentSinceTick = false;
         while (true)
         {
             waiting ??= reader.WaitToReadAsync(cancellationToken).AsTask();
-            var woke = await Task.WhenAny(waiting, Task.Delay(ServerSentEvents.KeepAlive, cancellationToken));
-            if (woke != waiting)
+            tick ??= keepAlive.WaitForNextTickAsync(cancellationToken).AsTask();
+            if (await Task.WhenAny(waiting, tick) == tick)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                await events.CommentAsync("keep-alive", cancellationToken);
+                await tick;
+                tick = null;
+                if (!sentSinceTick)
+                {
+                    await events.CommentAsync("keep-alive", cancellationToken);
+                }
+
+                sentSinceTick = false;
                 continue;
             }
 
@@ -82,6 +92,7 @@ internal sealed class CrossingStream(CrossingFilter filter, long? after, Crossin
                 {
                     await events.WriteAsync("crossing", crossing, crossing.Sequence, cancellationToken);
                     _lastSent = crossing.Sequence;
+                    sentSinceTick = true;
                 }
             }
 

@@ -68,7 +68,7 @@ internal sealed class CrossingTail(CrossingFeedReader reader, CrossingHub hub, I
         }
     }
 
-    private void OnPublished(IReadOnlyList<Crossing> crossings) => _wake.Writer.TryWrite(true);
+    private void OnPublished() => _wake.Writer.TryWrite(true);
 
     private async Task WaitForWakeAsync(CancellationToken cancellationToken)
     {

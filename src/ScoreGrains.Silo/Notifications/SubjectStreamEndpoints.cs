@@ -61,7 +61,11 @@ internal static class SubjectStreamEndpoints
     {
         var renewEvery = ISubjectGrain.WatchLease / 3;
         var renewAt = DateTimeOffset.UtcNow + renewEvery;
+        // One timer for the whole connection, not one per wake-up: a keep-alive goes out only after a silent period.
+        using var keepAlive = new PeriodicTimer(ServerSentEvents.KeepAlive);
         Task<bool>? waiting = null;
+        Task<bool>? tick = null;
+        var sentSinceTick = false;
         while (true)
         {
             if (DateTimeOffset.UtcNow >= renewAt)
@@ -71,10 +75,17 @@ internal static class SubjectStreamEndpoints
             }
 
             waiting ??= watcher.Events.WaitToReadAsync(cancellationToken).AsTask();
-            if (await Task.WhenAny(waiting, Task.Delay(ServerSentEvents.KeepAlive, cancellationToken)) != waiting)
+            tick ??= keepAlive.WaitForNextTickAsync(cancellationToken).AsTask();
+            if (await Task.WhenAny(waiting, tick) == tick)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                await events.CommentAsync("keep-alive", cancellationToken);
+                await tick;
+                tick = null;
+                if (!sentSinceTick)
+                {
+                    await events.CommentAsync("keep-alive", cancellationToken);
+                }
+
+                sentSinceTick = false;
                 continue;
             }
 
@@ -83,6 +94,7 @@ internal static class SubjectStreamEndpoints
             while (watcher.Events.TryRead(out var item))
             {
                 await events.WriteAsync(item.Type, item.Data, null, cancellationToken);
+                sentSinceTick = true;
             }
 
             await events.FlushAsync(cancellationToken);

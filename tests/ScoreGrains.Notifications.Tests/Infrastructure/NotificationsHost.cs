@@ -54,8 +54,7 @@ public sealed class NotificationsHost : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort}");
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(FreePort(), gatewayPort, serviceId: serviceId, clusterId: serviceId)
-            .AddScoreGrains(connectionString)
-            .AddScoreGrainsNotifications(connectionString));
+            .AddScoreGrains(connectionString));
         builder.AddScoreGrainsDashboard();
         var app = builder.Build();
         app.MapScoreGrainsNotifications();
