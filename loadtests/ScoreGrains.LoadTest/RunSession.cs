@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using ScoreGrains.LoadTest.Checking;
 using ScoreGrains.LoadTest.Generation;
+using ScoreGrains.LoadTest.Journal;
 using ScoreGrains.LoadTest.Options;
 using ScoreGrains.LoadTest.Reporting;
 using ScoreGrains.LoadTest.Resources;
@@ -43,6 +44,23 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
             var generator = await GeneratorCeiling.MeasureAsync(options.Producers, options.BatchSize, options.Duration, options.CompareRate,
                 p => Generator(p, DateTimeOffset.UtcNow), Log, token);
             return Report("none (generator only)") with { Generator = generator, ExitCode = interrupted() ? LoadTestApp.ExitInterrupted : LoadTestApp.ExitPassed };
+        }
+
+        if (options.Mode == RunMode.JournalVsBaseline)
+        {
+            return await RunJournalComparisonAsync(models, catalog, picker, token);
+        }
+
+        if (options.Mode == RunMode.JournalSize)
+        {
+            var probe = new JournalSizeProbe(options, _runId, models, picker, Generator, Log);
+            var size = await probe.RunAsync(token);
+            return Report("no silo: embedded durable PostgreSQL, binary COPY into signal_journal") with
+            {
+                JournalSize = size,
+                ExitCode = interrupted() ? LoadTestApp.ExitInterrupted : size.PlanUsesPrimaryKey ? LoadTestApp.ExitPassed : LoadTestApp.ExitFailed,
+                Failures = size.PlanUsesPrimaryKey ? [] : ["the replay query does not use the primary key"],
+            };
         }
 
         await using var target = NewTarget();
@@ -133,6 +151,42 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
             Problems = [.. metrics.Problems.Select(p => $"{p.Value:N0} x {p.Key}")],
             Failures = failures,
             ExitCode = exitCode,
+        };
+    }
+
+    private async Task<RunReport> RunJournalComparisonAsync(ModelCatalog models, SignalCatalog catalog, ISubjectPicker picker, CancellationToken token)
+    {
+        Func<int, DateTimeOffset, SignalGenerator> GeneratorsFor(string runId)
+        {
+            var space = new SubjectSpace(options.Subjects, options.KindMix, runId);
+            return (p, clock) => new SignalGenerator(space, picker, catalog, runId, p, clock, options.LateShare, options.Seed);
+        }
+
+        var metrics = new RunMetrics();
+        var cpu = new CpuMeter();
+        var comparison = new JournalComparison(options, _runId, models, GeneratorsFor, metrics, Log);
+        JournalComparisonResult? result = null;
+        await new ProgressDisplay(metrics, options.PlainProgressEvery).RunAsync(async () => result = await comparison.RunAsync(token));
+        var (processCpu, machineCpu) = cpu.Sample();
+        var totals = metrics.Snapshot();
+        var failures = new List<string>();
+        if (totals.Acked == 0 && options.CompareModes.Any(m => m != "copy"))
+        {
+            failures.Add("nothing was acknowledged");
+        }
+
+        return Report("in-process silos (" + string.Join(", then ", options.CompareModes) + "), each with a fresh durable embedded PostgreSQL") with
+        {
+            Phases = comparison.Phases,
+            JournalComparison = result,
+            Totals = totals,
+            Latency = LatencySummary.From(metrics.Total),
+            ProcessCpuPercent = processCpu,
+            MachineCpuPercent = machineCpu,
+            Intervals = metrics.Samples,
+            Problems = [.. metrics.Problems.Select(p => $"{p.Value:N0} x {p.Key}")],
+            Failures = failures,
+            ExitCode = interrupted() ? LoadTestApp.ExitInterrupted : failures.Count > 0 ? LoadTestApp.ExitFailed : LoadTestApp.ExitPassed,
         };
     }
 

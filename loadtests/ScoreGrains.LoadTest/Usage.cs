@@ -17,6 +17,7 @@ internal static class Usage
             Target:   --target inprocess|http|client|none (--generate-only = none)   --url http://127.0.0.1:5080
                       --gateway 127.0.0.1:30000 (repeatable) --service-id --cluster-id
                       --persistence journal|per-signal|memory   --connection-string CS   --silo-log-level Error
+                      --silo-setting Key=Value (repeatable; in-process silo configuration, e.g. ScoreGrains:SnapshotInterval=01:00:00)
             Subjects: --subjects 100k (<= 10m)  --mix citizen=80,company=15,official=5
                       --skew zipf[:0.9]|hotset[:0.01:0.9]|uniform|sequential   --type-mix realistic|uniform
                       --late-share 0.1   --seed 42   --run-id ABC (id prefix; random by default)
@@ -24,6 +25,9 @@ internal static class Usage
                       --batch 100  --producers 4  --max-in-flight 256  --drain-timeout 30s
             Find max: --mode find-max  --rate START  --step-duration 15s  --step-factor 1.5  --refinements 2
                       --max-p99 500ms  --max-error-rate 0.001  --no-latency-at-half
+            Journal:  --mode journal-vs-baseline  --compare per-signal,journal,copy  --fixed-rate R (default: half the per-signal max)
+                      --journal-start-rate R (default: 4x the per-signal max)  --copy-connections 2  --copy-batches 500,5000
+                      --mode journal-size  --count ROWS  --subjects N  --replay-samples 1000
             Measure:  --activate (every subject once first)  --activate-batch 40  --check  --yardstick  --yardstick-duration 10s  --measure-memory  --compare-rate R (generator)
             Output:   --out DIR (default loadtests/results)  --progress-every 2s (plain output)  --models DIR
 

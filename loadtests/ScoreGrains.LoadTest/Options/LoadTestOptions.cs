@@ -28,6 +28,9 @@ public sealed class LoadTestOptions
     /// <summary>In-process silo: use this PostgreSQL instead of starting an embedded one.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>In-process silo: extra configuration, <c>Key=Value</c> (e.g. <c>ScoreGrains:SnapshotInterval=01:00:00</c>).</summary>
+    public IList<string> SiloSettings { get; set; } = [];
+
     /// <summary>In-process silo: minimum log level of the silo's own console logging.</summary>
     public string SiloLogLevel { get; set; } = "Error";
 
@@ -122,6 +125,33 @@ public sealed class LoadTestOptions
 
     /// <summary>Seconds between plain progress lines when the output is not a terminal.</summary>
     public TimeSpan PlainProgressEvery { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Journal benchmark: fixed rate for the latency of both modes (default: half the per-signal max).</summary>
+    public double? FixedRate { get; set; }
+
+    /// <summary>Journal benchmark: first find-max rate of the journal mode (default: 4x the per-signal max).</summary>
+    public double? JournalStartRate { get; set; }
+
+    /// <summary>Journal benchmark: the modes to run, in order (journal, per-signal, copy).</summary>
+    public IList<string> CompareModes { get; set; } = ["per-signal", "journal", "copy"];
+
+    /// <summary>Journal benchmark and journal-size: connections of the raw binary COPY.</summary>
+    public int CopyConnections { get; set; } = 2;
+
+    /// <summary>Journal benchmark: rows per COPY (one transaction each) of the raw limit; several sizes are tried.</summary>
+    public IList<int> CopyBatches { get; set; } = [500, 5000];
+
+    /// <summary>Journal-size: replay queries timed per sample kind.</summary>
+    public int ReplaySamples { get; set; } = 1000;
+
+    /// <summary>A copy to change for one part of a run.</summary>
+    public LoadTestOptions With(Action<LoadTestOptions> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var copy = (LoadTestOptions)MemberwiseClone();
+        change(copy);
+        return copy;
+    }
 
     /// <summary>Ratio the generator ceiling is compared with (e.g. the max rate found), for <see cref="TargetKind.None"/>.</summary>
     public double? CompareRate { get; set; }

@@ -90,7 +90,9 @@ public static class OptionsParser
             {
                 "open-loop" or "open" => RunMode.OpenLoop,
                 "find-max" or "findmax" => RunMode.FindMax,
-                _ => throw new OptionsException($"--mode must be open-loop or find-max, not '{value}'."),
+                "journal-vs-baseline" => RunMode.JournalVsBaseline,
+                "journal-size" => RunMode.JournalSize,
+                _ => throw new OptionsException($"--mode must be open-loop, find-max, journal-vs-baseline or journal-size, not '{value}'."),
             };
                 break;
             case "url": o.Url = Uri.TryCreate(V(), UriKind.Absolute, out var url) ? url : throw new OptionsException($"--url '{value}' is not an absolute URL."); break;
@@ -100,6 +102,7 @@ public static class OptionsParser
             case "persistence": o.Persistence = V() is "journal" or "per-signal" or "memory" ? V() : throw new OptionsException("--persistence must be journal, per-signal or memory."); break;
             case "connection-string": o.ConnectionString = V(); break;
             case "silo-log-level": o.SiloLogLevel = V(); break;
+            case "silo-setting": o.SiloSettings.Add(V().Contains('=', StringComparison.Ordinal) ? V() : throw new OptionsException("--silo-setting takes Key=Value, e.g. ScoreGrains:SnapshotInterval=01:00:00.")); break;
             case "subjects": o.Subjects = (long)Number(name, V()); break;
             case "mix": o.KindMix = ParseMix(V()); break;
             case "skew": ParseSkew(o, V()); break;
@@ -134,6 +137,12 @@ public static class OptionsParser
             case "models": o.ModelsDirectory = V(); break;
             case "progress-every": o.PlainProgressEvery = Time(name, V()); break;
             case "compare-rate": o.CompareRate = Number(name, V()); break;
+            case "fixed-rate": o.FixedRate = Number(name, V()); break;
+            case "journal-start-rate": o.JournalStartRate = Number(name, V()); break;
+            case "compare": o.CompareModes = [.. V().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
+            case "copy-connections": o.CopyConnections = (int)Number(name, V()); break;
+            case "copy-batches": o.CopyBatches = [.. V().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(b => (int)Number(name, b))]; break;
+            case "replay-samples": o.ReplaySamples = (int)Number(name, V()); break;
             default: throw new OptionsException($"Unknown option --{name}. Run with --help for the list.");
         }
     }
@@ -154,6 +163,12 @@ public static class OptionsParser
         Require(o.StepFactor > 1, "--step-factor must be greater than 1.");
         Require(o.MaxErrorRate is >= 0 and <= 1, "--max-error-rate must be between 0 and 1.");
         Require(o.Mode != RunMode.FindMax || o.Rate > 0, "--mode find-max needs a positive starting --rate.");
+        Require(o.Mode != RunMode.JournalVsBaseline || o.Rate > 0, "--mode journal-vs-baseline needs a positive starting --rate.");
+        Require(o.CompareModes.All(m => m is "journal" or "per-signal" or "copy"), "--compare takes journal, per-signal and copy, comma-separated.");
+        Require(o.CopyConnections is >= 1 and <= 64 && o.CopyBatches.Count > 0 && o.CopyBatches.All(b => b is >= 1 and <= 1_000_000), "--copy-connections 1-64, --copy-batches sizes 1-1,000,000.");
+        Require(o.ReplaySamples is >= 1 and <= 1_000_000, "--replay-samples must be between 1 and 1,000,000.");
+        Require(o.Mode is not (RunMode.JournalVsBaseline or RunMode.JournalSize) || (o.Target == TargetKind.InProcess && o.ConnectionString is null),
+            "the journal benchmarks start their own embedded PostgreSQL: --target inprocess, no --connection-string.");
         Require(!o.Check || o.Target != TargetKind.None, "--check needs a target to read scores from.");
         Require(!o.Check || o.Count is null or <= 5_000_000, "--check keeps every acknowledged signal in memory: use at most 5,000,000 signals.");
         Require(o.RunId is null || (o.RunId.Length <= 16 && o.RunId.All(c => char.IsAsciiLetterOrDigit(c))), "--run-id is 1-16 letters or digits.");

@@ -8,4 +8,10 @@ public enum RunMode
 
     /// <summary>Steps of open-loop load at rising rates until latency or errors pass the bound.</summary>
     FindMax,
+
+    /// <summary>The journal benchmark: find-max per-signal, then journal (fresh silo and database each), fixed-rate latency of both, then the raw COPY limit.</summary>
+    JournalVsBaseline,
+
+    /// <summary>No silo: bulk-load journal rows by COPY, then size per million rows and per-subject replay time.</summary>
+    JournalSize,
 }

@@ -38,7 +38,7 @@ public static class ReportRows
         {
             rows.Add(("max sustainable", F($"{max:N0} signals/s")));
         }
-        else if (r.Phases.Count > 1)
+        else if (r.Phases.Count > 1 && r.JournalComparison is null)
         {
             rows.Add(("max sustainable", "none of the steps met the bound"));
         }
@@ -50,7 +50,7 @@ public static class ReportRows
 
         foreach (var rate in r.Yardstick?.Rates ?? [])
         {
-            rows.Add(($"yardstick: {rate.Name}", F($"{rate.CallsPerSecond:N0} calls/s = {rate.RatioToEmptyCall:0.00}x empty call")));
+            rows.Add(($"yardstick: {rate.Name}", F($"{rate.CallsPerSecond:N0} calls/s = {rate.RatioToEmptyCall:0.00}x empty call; {rate.AllocatedBytesPerCall:N0} B allocated, {rate.CpuMicrosPerCall:0.0} µs CPU per call")));
         }
 
         if (r.Memory is { } mem)
@@ -66,6 +66,24 @@ public static class ReportRows
                 + (g.Ratio is { } ratio ? F($"; {ratio:0.0}x the compared rate {g.CompareRate:N0}/s") : "")));
         }
 
+        if (r.JournalComparison is { } jc)
+        {
+            JournalComparisonRows(jc, rows);
+        }
+
+        if (r.JournalSize is { } js)
+        {
+            var st = js.Storage;
+            rows.Add(("journal load", F($"{js.Load.Rows:N0} rows over {js.Subjects:N0} subjects by COPY ({js.Load.Connections}x{js.Load.BatchRows:N0} rows) in {js.Load.Seconds:0} s = {js.Load.RowsPerSecond:N0} rows/s")));
+            rows.Add(("journal size", F($"{st.TotalBytes / 1048576.0:N0} MB = {st.TotalBytesPerMillion / 1048576.0:N1} MB per million signals ({st.HeapBytesPerRow:0} B rows + {st.IndexBytesPerRow:0} B indexes per signal, average row {st.AverageRowBytes:0} B; primary key {st.PrimaryKeyBytes / 1048576.0:N0} MB, signalId index {st.SignalIdIndexBytes / 1048576.0:N0} MB)")));
+            foreach (var rt in js.Replay)
+            {
+                rows.Add(("replay: " + rt.Name, F($"p50 {rt.Latency.P50Ms:0.###} ms, p99 {rt.Latency.P99Ms:0.###} ms, max {rt.Latency.MaxMs:0.###} ms over {rt.Queries:N0} subjects, {rt.MeanRows:0.#} rows each on average (max {rt.MaxRows:N0})")));
+            }
+
+            rows.Add(("replay plan", (js.PlanUsesPrimaryKey ? "uses the primary key: " : "DOES NOT use the primary key: ") + (js.Plan.Split('\n').FirstOrDefault(l => l.Contains("_pkey", StringComparison.Ordinal)) ?? js.Plan.Split('\n')[0]).Trim()));
+        }
+
         if (r.Check is { } c)
         {
             rows.Add(("check", F($"{(c.Passed ? "PASSED" : "FAILED")}: {c.Checked:N0} subjects compared ({c.Checked - c.WithinRounding:N0} bit for bit, {c.WithinRounding:N0} within rounding), {c.Mismatches:N0} mismatches, {c.UnexpectedOutcomes:N0} unexpected outcomes, {c.SkippedUncertain:N0} skipped (outcome unknown); {c.Signals:N0} signals folded in {c.Seconds:0.0} s")));
@@ -73,6 +91,53 @@ public static class ReportRows
 
         rows.Add(("result", r.Failures.Count == 0 ? "PASSED" : "FAILED: " + string.Join("; ", r.Failures)));
         return rows;
+    }
+
+    private static void JournalComparisonRows(Journal.JournalComparisonResult jc, List<(string, string)> rows)
+    {
+        foreach (var mode in new[] { jc.Journal, jc.PerSignal })
+        {
+            if (mode is null)
+            {
+                continue;
+            }
+
+            rows.Add(($"{mode.Persistence}: max sustainable", mode.MaxSustainableRate is { } max ? F($"{max:N0} signals/s") : "none of the steps met the bound"));
+            if (mode.AtFixedRate is { } at)
+            {
+                rows.Add(($"{mode.Persistence}: at {at.TargetRate:N0}/s", Latency(at.Steady)));
+            }
+
+            if (mode.Activation is { } a)
+            {
+                rows.Add(($"{mode.Persistence}: activation", F($"{a.Counts.Acked:N0} subjects in {a.ElapsedSeconds:0.0} s = {a.AckedPerSecond:N0}/s")));
+            }
+
+            if (mode.RowsPerCommit is { } perCommit)
+            {
+                rows.Add(($"{mode.Persistence}: group commit", F($"{mode.Commits:N0} commits of {perCommit:0} rows ({(double)mode.Appends / mode.Commits:0.0} grain appends) on average, largest {mode.LargestBatch:N0} rows")));
+            }
+
+            if (mode.Storage is { } st)
+            {
+                rows.Add(($"{mode.Persistence}: journal size", F($"{st.Rows:N0} rows, {st.TotalBytes / 1048576.0:N0} MB = {st.TotalBytesPerMillion / 1048576.0:N1} MB per million signals ({st.HeapBytesPerRow:0} B rows + {st.IndexBytesPerRow:0} B indexes per signal; average row {st.AverageRowBytes:0} B)")));
+            }
+        }
+
+        foreach (var copy in jc.RawCopy)
+        {
+            rows.Add((copy.Name, F($"{copy.RowsPerSecond:N0} rows/s ({copy.Rows:N0} rows in {copy.Seconds:0.0} s; one COPY p50 {copy.BatchLatency.P50Ms:0.0} ms, p99 {copy.BatchLatency.P99Ms:0.0} ms)")));
+        }
+
+        if (jc.JournalToPerSignal is { } vsPerSignal)
+        {
+            rows.Add(("journal / per-signal", F($"{vsPerSignal:0.00}x (target >= 10x)")));
+        }
+
+        if (jc.JournalToRawCopy is { } vsCopy)
+        {
+            rows.Add(("journal / raw COPY", F($"{vsCopy:P0} of {jc.RawCopyLimit:N0} rows/s (target >= 50%)")));
+        }
     }
 
     public static IReadOnlyList<string> Phase(PhaseResult p) =>

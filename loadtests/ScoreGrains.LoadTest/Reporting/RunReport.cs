@@ -1,5 +1,6 @@
 using ScoreGrains.LoadTest.Checking;
 using ScoreGrains.LoadTest.Generation;
+using ScoreGrains.LoadTest.Journal;
 using ScoreGrains.LoadTest.Resources;
 using ScoreGrains.LoadTest.Running;
 using ScoreGrains.LoadTest.Yardstick;
@@ -53,6 +54,12 @@ public sealed record RunReport
     public CheckResult? Check { get; init; }
 
     public GeneratorResult? Generator { get; init; }
+
+    /// <summary>The journal benchmark: per-signal vs journal vs raw COPY, from one run.</summary>
+    public JournalComparisonResult? JournalComparison { get; init; }
+
+    /// <summary>The journal's size per million signals and its per-subject replay time.</summary>
+    public JournalSizeResult? JournalSize { get; init; }
 
     public IReadOnlyList<IntervalSample> Intervals { get; init; } = [];
 

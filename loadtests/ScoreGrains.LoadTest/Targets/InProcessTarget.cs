@@ -22,6 +22,9 @@ public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILo
 
     public IGrainFactory? Grains { get; private set; }
 
+    /// <summary>The started silo's services (its journal, its database), for the journal benchmark.</summary>
+    public IServiceProvider? Services => _started ? _app?.Services : null;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var level = options.SiloLogLevel;
@@ -37,6 +40,7 @@ public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILo
             $"--Logging:LogLevel:Microsoft.AspNetCore={level}",
             $"--Logging:LogLevel:Orleans={level}",
         ];
+        args.AddRange(options.SiloSettings.Select(setting => "--" + setting));
         if (options.ConnectionString is { } connectionString)
         {
             args.Add($"--ConnectionStrings:ScoreGrains={connectionString}");

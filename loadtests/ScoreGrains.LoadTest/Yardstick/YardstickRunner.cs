@@ -50,12 +50,24 @@ public sealed class YardstickRunner(IGrainFactory grains, string runId, string p
         // Rounds alternate the kinds so a change in the machine's background load hits them all alike; the median
         // of each kind's rounds counts.
         var rates = kinds.Select(_ => new List<double>()).ToArray();
+        var allocated = new long[kinds.Length];
+        var cpu = new TimeSpan[kinds.Length];
+        var calls = new long[kinds.Length];
         var round = duration / Rounds;
+        using var process = Process.GetCurrentProcess();
         for (var r = 0; r < Rounds; r++)
         {
             for (var k = 0; k < kinds.Length; k++)
             {
-                rates[k].Add(await RunAsync(kinds[k].Call, kinds[k].InFlight, round, warm: false, cancellationToken) / round.TotalSeconds);
+                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+                process.Refresh();
+                var cpuBefore = process.TotalProcessorTime;
+                var done = await RunAsync(kinds[k].Call, kinds[k].InFlight, round, warm: false, cancellationToken);
+                process.Refresh();
+                cpu[k] += process.TotalProcessorTime - cpuBefore;
+                allocated[k] += GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+                calls[k] += done;
+                rates[k].Add(done / round.TotalSeconds);
             }
         }
 
@@ -63,7 +75,7 @@ public sealed class YardstickRunner(IGrainFactory grains, string runId, string p
         for (var k = 0; k < kinds.Length; k++)
         {
             log(string.Create(CultureInfo.InvariantCulture,
-                $"yardstick: {kinds[k].Name}: median {medians[k]:N0} calls/s with {kinds[k].InFlight} in flight (rounds: {string.Join(", ", rates[k].Select(x => x.ToString("N0", CultureInfo.InvariantCulture)))})"));
+                $"yardstick: {kinds[k].Name}: median {medians[k]:N0} calls/s with {kinds[k].InFlight} in flight (rounds: {string.Join(", ", rates[k].Select(x => x.ToString("N0", CultureInfo.InvariantCulture)))}); {(double)allocated[k] / Math.Max(1, calls[k]):N0} B allocated and {cpu[k].TotalMicroseconds / Math.Max(1, calls[k]):0.0} µs CPU per call (whole process)"));
         }
 
         string[] descriptions =
@@ -74,7 +86,11 @@ public sealed class YardstickRunner(IGrainFactory grains, string runId, string p
             "IIngestGrain.IngestAsync(one signal): envelope check, route, subject apply",
         ];
         return new YardstickResult(GrainCount, InFlight, duration.TotalSeconds, persistence,
-            [.. kinds.Select((kind, k) => new CallRate(kind.Name, medians[k], medians[k] / medians[0], descriptions[k]))]);
+            [.. kinds.Select((kind, k) => new CallRate(kind.Name, medians[k], medians[k] / medians[0], descriptions[k])
+            {
+                AllocatedBytesPerCall = (double)allocated[k] / Math.Max(1, calls[k]),
+                CpuMicrosPerCall = cpu[k].TotalMicroseconds / Math.Max(1, calls[k]),
+            })]);
     }
 
     private static async Task<long> RunAsync(Func<int, Task> call, int inFlight, TimeSpan duration, bool warm, CancellationToken cancellationToken)

@@ -48,8 +48,8 @@ internal sealed class SubjectGrain(
     // journal's unique index is then answered "duplicate" instead of failing forever.
     private bool _verifyForgotten;
 
-    // Registered only while the subject has signals not yet in a snapshot, so idle subjects hold no timer.
-    private IGrainTimer? _snapshotTimer;
+    // Set once the activation is counted in the band tally, so a failed activation is not uncounted.
+    private bool _tallied;
 
     private ScoreSheet Sheet => state.State.Sheet!;
 
@@ -85,11 +85,16 @@ internal sealed class SubjectGrain(
         }
 
         bandTally.Activated(_kind, Sheet.Band);
+        _tallied = true;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        bandTally.Deactivated(_kind, Sheet.Band);
+        if (_tallied)
+        {
+            bandTally.Deactivated(_kind, Sheet.Band);
+        }
+
         if (Mode == PersistenceMode.Journal && _sinceSnapshot > 0 && !_aheadOfStorage)
         {
             await SnapshotAsync();
@@ -225,10 +230,6 @@ internal sealed class SubjectGrain(
                 {
                     await SnapshotAsync();
                 }
-                else
-                {
-                    _snapshotTimer ??= this.RegisterGrainTimer(SnapshotIfBehindAsync, _options.SnapshotInterval, _options.SnapshotInterval);
-                }
 
                 return sequences;
             case PersistenceMode.PerSignal:
@@ -260,17 +261,12 @@ internal sealed class SubjectGrain(
         _sinceSnapshot = entries.Count;
     }
 
-    private Task SnapshotIfBehindAsync(CancellationToken cancellationToken) =>
-        _sinceSnapshot > 0 && !_aheadOfStorage ? SnapshotAsync() : Task.CompletedTask;
-
     private async Task SnapshotAsync()
     {
         try
         {
             await state.WriteStateAsync();
             _sinceSnapshot = 0;
-            _snapshotTimer?.Dispose();
-            _snapshotTimer = null;
         }
         catch (Exception exception)
         {

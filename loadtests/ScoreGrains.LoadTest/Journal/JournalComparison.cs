@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using ScoreGrains.LoadTest.Generation;
+using ScoreGrains.LoadTest.Options;
+using ScoreGrains.LoadTest.Running;
+using ScoreGrains.LoadTest.Targets;
+using ScoreGrains.Postgres.Journal;
+using ScoreGrains.Scoring;
+using ScoreGrains.Silo.Hosting;
+
+namespace ScoreGrains.LoadTest.Journal;
+
+/// <summary>One persistence mode's figures in the journal benchmark.</summary>
+/// <param name="AtFixedRate">Open loop at the rate both modes are run at, for comparable latency.</param>
+/// <param name="Commits">Journal mode: group commits during the measured load (after activation), with their appends and rows.</param>
+/// <param name="Storage">Journal mode: the journal's size at the end, from the rows this run wrote.</param>
+public sealed record ModeFigures(
+    string Persistence,
+    double? MaxSustainableRate,
+    PhaseResult? Activation,
+    PhaseResult? AtFixedRate,
+    long Commits,
+    long Appends,
+    long Rows,
+    long LargestBatch,
+    JournalStorage? Storage)
+{
+    public double? RowsPerCommit => Commits == 0 ? null : (double)Rows / Commits;
+}
+
+/// <summary>The journal benchmark's result: both modes, the raw COPY limit, and the ratios, all from one run.</summary>
+public sealed record JournalComparisonResult(
+    long Subjects,
+    int BatchSize,
+    double? FixedRate,
+    ModeFigures? PerSignal,
+    ModeFigures? Journal,
+    IReadOnlyList<CopyResult> RawCopy)
+{
+    public double? RawCopyLimit => RawCopy.Count == 0 ? null : RawCopy.Max(c => c.RowsPerSecond);
+
+    public double? JournalToPerSignal => Journal?.MaxSustainableRate is { } j && PerSignal?.MaxSustainableRate is { } p && p > 0 ? j / p : null;
+
+    public double? JournalToRawCopy => Journal?.MaxSustainableRate is { } j && RawCopyLimit is { } c && c > 0 ? j / c : null;
+}
+
+/// <summary>
+/// The journal benchmark (issue 4) in one run: for each persistence mode a fresh in-process silo with its own fresh,
+/// durable embedded PostgreSQL and its own subject ids; activate every subject, then find the max sustainable rate
+/// (same bound, same workload) and an open-loop stretch at one fixed rate for both; then, with no silo running, the same
+/// journal rows written straight into a fresh <c>signal_journal</c> by binary COPY.
+/// </summary>
+public sealed class JournalComparison(
+    LoadTestOptions options,
+    string runId,
+    ModelCatalog models,
+    Func<string, Func<int, DateTimeOffset, SignalGenerator>> generators,
+    RunMetrics metrics,
+    Action<string> log)
+{
+    private static readonly TimeSpan StepRamp = TimeSpan.FromSeconds(2);
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private double? _fixedRate = options.FixedRate;
+
+    public List<PhaseResult> Phases { get; } = [];
+
+    private TimeSpan FixedDuration => (options.StepDuration * 2) + StepRamp;
+
+    private TimeSpan CopyTime => TimeSpan.FromSeconds(Math.Max(5, options.StepDuration.TotalSeconds)) * options.CopyBatches.Count;
+
+    public async Task<JournalComparisonResult> RunAsync(CancellationToken token)
+    {
+        ModeFigures? perSignal = null;
+        ModeFigures? journal = null;
+        List<CopyResult> copies = [];
+        var modes = options.CompareModes;
+        for (var i = 0; i < modes.Count && !token.IsCancellationRequested; i++)
+        {
+            // Each silo mode gets its share of what is left, keeping the raw COPY's time (and 30 s per start/stop) aside.
+            var silosLeft = modes.Skip(i).Count(m => m != "copy");
+            var reserve = modes.Skip(i).Contains("copy") ? CopyTime + TimeSpan.FromSeconds(15) : TimeSpan.Zero;
+            var left = options.Duration - Stopwatch.GetElapsedTime(_started) - reserve;
+            var deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(0, left.TotalSeconds / Math.Max(1, silosLeft)) * Stopwatch.Frequency);
+            switch (modes[i])
+            {
+                case "per-signal":
+                    perSignal = await RunSiloAsync("per-signal", options.Rate, deadline, token);
+                    break;
+                case "journal":
+                    var start = options.JournalStartRate ?? Math.Max(options.Rate, 4 * (perSignal?.MaxSustainableRate ?? options.Rate));
+                    journal = await RunSiloAsync("journal", start, deadline, token);
+                    break;
+                default:
+                    copies = await RunCopyAsync(token);
+                    break;
+            }
+        }
+
+        return new JournalComparisonResult(options.Subjects, options.BatchSize, _fixedRate, perSignal, journal, copies);
+    }
+
+    private async Task<ModeFigures> RunSiloAsync(string persistence, double startRate, long deadline, CancellationToken token)
+    {
+        var modeRunId = runId + persistence[0];
+        var modeOptions = options.With(o =>
+        {
+            o.Persistence = persistence;
+            o.Mode = RunMode.FindMax;
+            o.Check = false;
+            o.Rate = startRate;
+            o.LatencyAtHalf = false;
+        });
+        log($"{persistence}: a fresh in-process silo with its own durable embedded PostgreSQL (subjects {modeRunId}-*)");
+        await using var target = new InProcessTarget(modeOptions, modeRunId);
+        await target.StartAsync(token);
+        var runner = new LoadRunner(modeOptions, target, metrics, null, new ActiveSubjects(options.Subjects), generators(modeRunId));
+        TimeSpan Remaining() => TimeSpan.FromSeconds((deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
+
+        log($"{persistence}: activating {options.Subjects:N0} subjects (one signal each, batches of {options.ActivateBatch}, one in flight per producer)");
+        var activation = await runner.RunPhaseAsync(
+            new PhasePlan($"{persistence} activate", 0, TimeSpan.Zero, Remaining() / 3, options.Subjects, new SequentialPicker(options.Subjects), options.ActivateBatch, 1),
+            token);
+        Phases.Add(activation);
+
+        var statistics = target.Services?.GetService<SignalJournal>()?.Statistics;
+        var (commits, appends, rows) = (statistics?.Commits ?? 0, statistics?.Appends ?? 0, statistics?.Rows ?? 0);
+        PhaseResult? atFixed = null;
+        if (_fixedRate is { } known)
+        {
+            atFixed = await FixedRateAsync(runner, persistence, known, token);
+        }
+
+        log($"{persistence}: find-max from {startRate:N0}/s (x{options.StepFactor} per {options.StepDuration.TotalSeconds:0} s step, p99 <= {options.MaxP99.TotalMilliseconds:0} ms)");
+        var search = new FindMaxSearch(modeOptions, runner);
+        var keep = atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero;
+        await search.RunAsync(() => Remaining() - keep, token);
+        Phases.AddRange(search.Steps.Select(s => s with { Name = $"{persistence} {s.Name}" }));
+        log($"{persistence}: max sustainable {(search.MaxSustainableRate is { } m ? m.ToString("N0", CultureInfo.InvariantCulture) + "/s" : "none")}");
+
+        if (atFixed is null && !token.IsCancellationRequested)
+        {
+            _fixedRate ??= Math.Max(10, Math.Floor((search.MaxSustainableRate ?? options.Rate) / 2));
+            atFixed = await FixedRateAsync(runner, persistence, _fixedRate.Value, token);
+        }
+
+        JournalStorage? storage = null;
+        if (persistence == "journal" && target.Services?.GetService<ScoreGrainsDatabase>() is { } database)
+        {
+            storage = await JournalStorage.MeasureAsync(database.ConnectionString, null, token);
+        }
+
+        return new ModeFigures(
+            persistence,
+            search.MaxSustainableRate,
+            activation,
+            atFixed,
+            (statistics?.Commits ?? 0) - commits,
+            (statistics?.Appends ?? 0) - appends,
+            (statistics?.Rows ?? 0) - rows,
+            statistics?.LargestBatch ?? 0,
+            storage);
+    }
+
+    private async Task<PhaseResult> FixedRateAsync(LoadRunner runner, string persistence, double rate, CancellationToken token)
+    {
+        log($"{persistence}: open loop at the fixed rate {rate:N0}/s for {FixedDuration.TotalSeconds:0} s (latency of both modes at the same rate)");
+        var phase = await runner.RunPhaseAsync(
+            new PhasePlan($"{persistence} fixed {rate.ToString("0", CultureInfo.InvariantCulture)}/s", rate, StepRamp, FixedDuration, null),
+            token);
+        Phases.Add(phase);
+        return phase;
+    }
+
+    private async Task<List<CopyResult>> RunCopyAsync(CancellationToken token)
+    {
+        var copyRunId = runId + "c";
+        log("raw limit: a fresh durable embedded PostgreSQL with the silo's schema, nothing else running; binary COPY into signal_journal");
+        await using var database = await RawCopy.StartDatabaseAsync(Path.Combine(Path.GetTempPath(), $"scoregrains-loadtest-{copyRunId}"), token);
+        var space = new SubjectSpace(options.Subjects, options.KindMix, copyRunId);
+        var rows = new JournalRows(space, models);
+        var generator = generators(copyRunId);
+        var clock = DateTimeOffset.UtcNow;
+        var results = new List<CopyResult>();
+        var stretch = TimeSpan.FromSeconds(Math.Max(5, options.StepDuration.TotalSeconds));
+        for (var k = 0; k < options.CopyBatches.Count && !token.IsCancellationRequested; k++)
+        {
+            var batch = options.CopyBatches[k];
+            var name = $"raw COPY {options.CopyConnections}x{batch}";
+            var offset = k * options.CopyConnections;
+            results.Add(await RawCopy.RunAsync(name, database.ConnectionString, options.CopyConnections, batch, stretch, long.MaxValue,
+                c => generator(offset + c, clock), rows, log, token));
+        }
+
+        return results;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using HdrHistogram;
+using Npgsql;
+using ScoreGrains.LoadTest.Generation;
+using ScoreGrains.LoadTest.Options;
+using ScoreGrains.LoadTest.Running;
+using ScoreGrains.Scoring;
+
+namespace ScoreGrains.LoadTest.Journal;
+
+/// <summary>Per-subject replay timings of one kind of sample.</summary>
+/// <param name="Name">Which subjects and which rows, e.g. "after snapshot (seq > last - 1000), Zipf-weighted subjects".</param>
+public sealed record ReplayTiming(string Name, int Queries, double MeanRows, long MaxRows, LatencySummary Latency);
+
+/// <summary>The journal at a size: bytes per million signals and how fast one subject's entries come back.</summary>
+public sealed record JournalSizeResult(
+    long Subjects,
+    CopyResult Load,
+    JournalStorage Storage,
+    IReadOnlyList<ReplayTiming> Replay,
+    string Plan,
+    bool PlanUsesPrimaryKey);
+
+/// <summary>
+/// No silo: a fresh durable embedded PostgreSQL with the silo's schema; <c>--count</c> journal rows over
+/// <c>--subjects</c> Zipf-skewed subjects loaded by binary COPY; then the size of the partitions per million rows,
+/// and the silo's replay query (<c>WHERE subject_key = $1 AND seq > $2 ORDER BY seq</c>) timed for random subjects,
+/// with its plan.
+/// </summary>
+public sealed class JournalSizeProbe(LoadTestOptions options, string runId, ModelCatalog models, ISubjectPicker picker, Func<int, DateTimeOffset, SignalGenerator> generator, Action<string> log)
+{
+    /// <summary>Rows replayed after a snapshot at most: snapshots are taken every 1,000 signals.</summary>
+    private const long SnapshotEvery = 1000;
+
+    private const string ReplayQuery = """
+        SELECT seq, signal_id, signal_type, value, occurred_at, source, score_before, score_after,
+               band_before, band_after, model_version, recorded_at
+        FROM signal_journal WHERE subject_key = $1 AND seq > $2 ORDER BY seq
+        """;
+
+    public async Task<JournalSizeResult> RunAsync(CancellationToken token)
+    {
+        var rowsWanted = options.Count ?? 10_000_000;
+        await using var database = await RawCopy.StartDatabaseAsync(Path.Combine(Path.GetTempPath(), $"scoregrains-loadtest-{runId}s"), token);
+        var space = new SubjectSpace(options.Subjects, options.KindMix, runId);
+        var rows = new JournalRows(space, models);
+        var clock = DateTimeOffset.UtcNow;
+        var batch = options.CopyBatches.Max();
+        log($"loading {rowsWanted:N0} journal rows over {options.Subjects:N0} subjects by binary COPY ({options.CopyConnections} connections, {batch:N0} rows per COPY), at most {options.Duration.TotalSeconds:0} s");
+        var load = await RawCopy.RunAsync("load", database.ConnectionString, options.CopyConnections, batch, options.Duration, rowsWanted,
+            c => generator(c, clock), rows, log, token);
+
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(token);
+        log("ANALYZE signal_journal");
+        await using (var analyze = new NpgsqlCommand("ANALYZE signal_journal", connection) { CommandTimeout = 600 })
+        {
+            await analyze.ExecuteNonQueryAsync(token);
+        }
+
+        var storage = await JournalStorage.MeasureAsync(database.ConnectionString, load.Rows, token);
+        log(string.Create(CultureInfo.InvariantCulture, $"size: {storage.TotalBytes / 1048576.0:N0} MB for {storage.Rows:N0} rows = {storage.TotalBytesPerMillion / 1048576.0:N1} MB per million signals"));
+
+        var random = new Random(options.Seed);
+        var touched = Enumerable.Range(0, 1_000_000).Select(_ => picker.Next(random)).First(s => rows.LastSeq(s) > 0);
+        var hottest = Enumerable.Range(0, 100_000).Select(_ => picker.Next(random)).Where(s => rows.LastSeq(s) > 0).MaxBy(rows.LastSeq);
+        await using var replay = new NpgsqlCommand(ReplayQuery, connection);
+        replay.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "" });
+        replay.Parameters.Add(new NpgsqlParameter<long> { TypedValue = 0L });
+        await replay.PrepareAsync(token);
+
+        // Warm: a few queries so the prepared statement's plan and the connection settle.
+        for (var i = 0; i < 20; i++)
+        {
+            await TimeAsync(replay, space.KeyOf(touched), 0, token);
+        }
+
+        var timings = new List<ReplayTiming>
+        {
+            await SampleAsync(replay, "whole history (seq > 0) of uniformly random subjects", () => Uniform(random, rows), _ => 0, space, token),
+            await SampleAsync(replay, $"after a snapshot (seq > last - {SnapshotEvery}) of Zipf-weighted subjects (as traffic activates them)",
+                () => Weighted(random, rows), s => Math.Max(0, rows.LastSeq(s) - SnapshotEvery), space, token),
+        };
+
+        var plan = new List<string>();
+        await using (var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + ReplayQuery.Replace("$1", "@k", StringComparison.Ordinal).Replace("$2", "@s", StringComparison.Ordinal), connection))
+        {
+            explain.Parameters.AddWithValue("k", space.KeyOf(hottest));
+            explain.Parameters.AddWithValue("s", Math.Max(0, rows.LastSeq(hottest) - SnapshotEvery));
+            await using var reader = await explain.ExecuteReaderAsync(token);
+            while (await reader.ReadAsync(token))
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        var planText = string.Join('\n', plan);
+        log($"plan of the replay query for the most active subject ({rows.LastSeq(hottest):N0} rows):\n{planText}");
+        return new JournalSizeResult(options.Subjects, load, storage, timings, planText, planText.Contains("_pkey", StringComparison.Ordinal));
+
+        long Weighted(Random r, JournalRows j)
+        {
+            while (true)
+            {
+                var s = picker.Next(r);
+                if (j.LastSeq(s) > 0)
+                {
+                    return s;
+                }
+            }
+        }
+
+        long Uniform(Random r, JournalRows j)
+        {
+            while (true)
+            {
+                var s = r.NextInt64(options.Subjects);
+                if (j.LastSeq(s) > 0)
+                {
+                    return s;
+                }
+            }
+        }
+    }
+
+    private async Task<ReplayTiming> SampleAsync(NpgsqlCommand replay, string name, Func<long> subject, Func<long, long> after, SubjectSpace space, CancellationToken token)
+    {
+        var histogram = HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(3_600_000_000).WithPrecisionOf(3).Create();
+        long totalRows = 0;
+        long maxRows = 0;
+        for (var i = 0; i < options.ReplaySamples && !token.IsCancellationRequested; i++)
+        {
+            var s = subject();
+            var (micros, count) = await TimeAsync(replay, space.KeyOf(s), after(s), token);
+            histogram.RecordValue(Math.Max(1, micros));
+            totalRows += count;
+            maxRows = Math.Max(maxRows, count);
+        }
+
+        var timing = new ReplayTiming(name, options.ReplaySamples, (double)totalRows / Math.Max(1, options.ReplaySamples), maxRows, LatencySummary.From(histogram));
+        log(string.Create(CultureInfo.InvariantCulture, $"replay, {name}: p50 {timing.Latency.P50Ms:0.###} ms, p99 {timing.Latency.P99Ms:0.###} ms, max {timing.Latency.MaxMs:0.###} ms, {timing.MeanRows:0.#} rows per subject on average (max {maxRows:N0})"));
+        return timing;
+    }
+
+    private static async Task<(long Micros, long Rows)> TimeAsync(NpgsqlCommand replay, string key, long after, CancellationToken token)
+    {
+        ((NpgsqlParameter<string>)replay.Parameters[0]).TypedValue = key;
+        ((NpgsqlParameter<long>)replay.Parameters[1]).TypedValue = after;
+        var started = Stopwatch.GetTimestamp();
+        long count = 0;
+        await using (var reader = await replay.ExecuteReaderAsync(token))
+        {
+            while (await reader.ReadAsync(token))
+            {
+                // Read every column, as a replay does.
+                for (var c = 0; c < reader.FieldCount; c++)
+                {
+                    _ = reader.GetValue(c);
+                }
+
+                count++;
+            }
+        }
+
+        return ((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, count);
+    }
+}
