@@ -57,42 +57,16 @@ internal sealed class CrossingStream(CrossingFilter filter, long? after, Crossin
     private async Task FollowAsync(CrossingListener listener, CancellationToken cancellationToken)
     {
         var reader = listener.Reader;
-        // One timer for the whole connection, not one per wake-up: a keep-alive goes out only after a silent period.
-        using var keepAlive = new PeriodicTimer(ServerSentEvents.KeepAlive);
-        Task<bool>? waiting = null;
-        Task<bool>? tick = null;
-        var sentSinceTick = false;
-        while (true)
+        using var keepAlive = new KeepAlive(events);
+        while (await keepAlive.WaitToReadAsync(reader, onTick: null, cancellationToken))
         {
-            waiting ??= reader.WaitToReadAsync(cancellationToken).AsTask();
-            tick ??= keepAlive.WaitForNextTickAsync(cancellationToken).AsTask();
-            if (await Task.WhenAny(waiting, tick) == tick)
-            {
-                await tick;
-                tick = null;
-                if (!sentSinceTick)
-                {
-                    await events.CommentAsync("keep-alive", cancellationToken);
-                }
-
-                sentSinceTick = false;
-                continue;
-            }
-
-            var more = await waiting;
-            waiting = null;
-            if (!more)
-            {
-                return;
-            }
-
             while (reader.TryRead(out var crossing))
             {
                 if (crossing.Sequence > _lastSent)
                 {
                     await events.WriteAsync("crossing", crossing, crossing.Sequence, cancellationToken);
                     _lastSent = crossing.Sequence;
-                    sentSinceTick = true;
+                    keepAlive.Sent();
                 }
             }
 

@@ -61,40 +61,23 @@ internal static class SubjectStreamEndpoints
     {
         var renewEvery = ISubjectGrain.WatchLease / 3;
         var renewAt = DateTimeOffset.UtcNow + renewEvery;
-        // One timer for the whole connection, not one per wake-up: a keep-alive goes out only after a silent period.
-        using var keepAlive = new PeriodicTimer(ServerSentEvents.KeepAlive);
-        Task<bool>? waiting = null;
-        Task<bool>? tick = null;
-        var sentSinceTick = false;
-        while (true)
+        async Task RenewWhenDueAsync()
         {
             if (DateTimeOffset.UtcNow >= renewAt)
             {
                 await subject.WatchAsync(reference);
                 renewAt = DateTimeOffset.UtcNow + renewEvery;
             }
+        }
 
-            waiting ??= watcher.Events.WaitToReadAsync(cancellationToken).AsTask();
-            tick ??= keepAlive.WaitForNextTickAsync(cancellationToken).AsTask();
-            if (await Task.WhenAny(waiting, tick) == tick)
-            {
-                await tick;
-                tick = null;
-                if (!sentSinceTick)
-                {
-                    await events.CommentAsync("keep-alive", cancellationToken);
-                }
-
-                sentSinceTick = false;
-                continue;
-            }
-
-            await waiting;
-            waiting = null;
+        using var keepAlive = new KeepAlive(events);
+        while (await keepAlive.WaitToReadAsync(watcher.Events, RenewWhenDueAsync, cancellationToken))
+        {
+            await RenewWhenDueAsync();
             while (watcher.Events.TryRead(out var item))
             {
                 await events.WriteAsync(item.Type, item.Data, null, cancellationToken);
-                sentSinceTick = true;
+                keepAlive.Sent();
             }
 
             await events.FlushAsync(cancellationToken);
