@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Utilities;
 using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Hosting;
@@ -15,6 +16,13 @@ namespace ScoreGrains.Grains.Subjects;
 /// append to the signal journal, group-committed with the rest of the silo, with a snapshot through Orleans
 /// grain storage every so often; activation loads the snapshot and replays the journal after it.
 /// </summary>
+/// <remarks>
+/// Reentrant by design, with the rule in <see cref="AppendGate"/>: a call folds its signals at once and waits for its
+/// commit while the next call folds (the journal commits a subject's appends in order and never one after a failed
+/// one), so a hot subject folds many calls per commit instead of one. Reads and snapshots wait for the commits in
+/// flight and see only durable state.
+/// </remarks>
+[Reentrant]
 internal sealed class SubjectGrain(
     [PersistentState(StorageNames.SubjectState, StorageNames.Subjects)] IPersistentState<SubjectState> state,
     ModelCatalog models,
@@ -33,12 +41,16 @@ internal sealed class SubjectGrain(
 
     private readonly ScoreGrainsOptions _options = options.Value;
     private readonly ICrossingSink[] _crossingSinks = [.. crossingSinks];
+    private readonly AppendGate _gate = new();
     private string _key = "";
     private string _kind = "";
     private string _id = "";
     private ScoringModel _model = null!;
     private ObserverManager<ISubjectObserver>? _watchers;
     private int _sinceSnapshot;
+
+    // The last journal append, while it may still be committing: the next append commits with or after it.
+    private Task? _lastAppend;
 
     // Set when a write failed: memory is then ahead of storage and must never be snapshotted.
     private bool _aheadOfStorage;
@@ -95,15 +107,55 @@ internal sealed class SubjectGrain(
             bandTally.Deactivated(_kind, Sheet.Band);
         }
 
-        if (Mode == PersistenceMode.Journal && _sinceSnapshot > 0 && !_aheadOfStorage)
+        if (Mode == PersistenceMode.Journal && _sinceSnapshot > 0)
         {
-            await SnapshotAsync();
+            await SnapshotAsync(0);
         }
     }
 
     public async Task<IReadOnlyList<SignalOutcome>> ApplyAsync(IReadOnlyList<SubjectSignal> signals)
     {
+        if (Mode == PersistenceMode.PerSignal)
+        {
+            // The stock storage writes the whole state: one call at a time.
+            await _gate.EnterExclusiveAsync();
+            try
+            {
+                return await ApplyNowAsync(signals);
+            }
+            finally
+            {
+                _gate.ExitExclusive();
+            }
+        }
+
+        IReadOnlyList<SignalOutcome> outcomes;
+        await _gate.EnterPipelinedAsync();
+        try
+        {
+            outcomes = await ApplyNowAsync(signals);
+        }
+        finally
+        {
+            _gate.ExitPipelined();
+        }
+
+        if (Mode == PersistenceMode.Journal && _sinceSnapshot >= _options.SnapshotEverySignals)
+        {
+            await SnapshotAsync(_options.SnapshotEverySignals);
+        }
+
+        return outcomes;
+    }
+
+    private async Task<IReadOnlyList<SignalOutcome>> ApplyNowAsync(IReadOnlyList<SubjectSignal> signals)
+    {
         var recorded = await FindForgottenDuplicatesAsync(signals);
+        if (_aheadOfStorage)
+        {
+            throw new SubjectUnavailableException($"{_key} could not store earlier signals and is reloading; retry with the same signalIds.");
+        }
+
         try
         {
             return await FoldAndPersistAsync(signals, recorded);
@@ -182,18 +234,31 @@ internal sealed class SubjectGrain(
         return Task.CompletedTask;
     }
 
-    public Task<SubjectScore> GetScoreAsync()
+    public async Task<SubjectScore> GetScoreAsync()
     {
-        var explanation = ScoringEngine.Explain(_model, Sheet);
-        return Task.FromResult(new SubjectScore(
-            _kind,
-            _id,
-            explanation.Score,
-            explanation.Band,
-            explanation.ModelVersion,
-            explanation.SignalCount,
-            [.. explanation.Dimensions.Select(d => new DimensionBreakdown(d.Name, d.Points, d.Cap, d.Weight, d.Contribution))],
-            ToScoreReasons(explanation.Reasons)));
+        await _gate.EnterExclusiveAsync();
+        try
+        {
+            if (_aheadOfStorage)
+            {
+                throw new SubjectUnavailableException($"{_key} could not store its latest signals and is reloading; retry.");
+            }
+
+            var explanation = ScoringEngine.Explain(_model, Sheet);
+            return new SubjectScore(
+                _kind,
+                _id,
+                explanation.Score,
+                explanation.Band,
+                explanation.ModelVersion,
+                explanation.SignalCount,
+                [.. explanation.Dimensions.Select(d => new DimensionBreakdown(d.Name, d.Points, d.Cap, d.Weight, d.Contribution))],
+                ToScoreReasons(explanation.Reasons));
+        }
+        finally
+        {
+            _gate.ExitExclusive();
+        }
     }
 
     /// <summary>Ids of signals that left the recent-id ring but are in the journal: retries of old signals.</summary>
@@ -222,15 +287,14 @@ internal sealed class SubjectGrain(
         switch (Mode)
         {
             case PersistenceMode.Journal:
-                var sequences = await journal.AppendAsync(entries, crossings);
+                // The position moves with the fold (the next call's entries follow these); a snapshot is only
+                // taken with nothing in flight, so the position it stores is committed.
                 state.State.JournalPosition += entries.Count;
+                var append = journal.AppendAsync(entries, crossings, _lastAppend is { IsCompleted: false } previous ? previous : null);
+                _lastAppend = append;
+                var sequences = await append;
                 _verifyForgotten = false;
                 _sinceSnapshot += entries.Count;
-                if (_sinceSnapshot >= _options.SnapshotEverySignals)
-                {
-                    await SnapshotAsync();
-                }
-
                 return sequences;
             case PersistenceMode.PerSignal:
                 await state.WriteStateAsync();
@@ -261,10 +325,18 @@ internal sealed class SubjectGrain(
         _sinceSnapshot = entries.Count;
     }
 
-    private async Task SnapshotAsync()
+    /// <summary>Writes a snapshot when at least <paramref name="due"/> signals were committed since the last one.</summary>
+    private async Task SnapshotAsync(int due)
     {
+        await _gate.EnterExclusiveAsync();
         try
         {
+            // Another call may have taken the snapshot while this one waited; memory ahead of storage never is one.
+            if (_aheadOfStorage || _sinceSnapshot == 0 || _sinceSnapshot < due)
+            {
+                return;
+            }
+
             await state.WriteStateAsync();
             _sinceSnapshot = 0;
         }
@@ -272,6 +344,10 @@ internal sealed class SubjectGrain(
         {
             // The journal already holds every acknowledged signal; a missed snapshot only makes replay longer.
             logger.LogWarning(exception, "Snapshot of {Subject} failed; the journal still holds its signals", _key);
+        }
+        finally
+        {
+            _gate.ExitExclusive();
         }
     }
 

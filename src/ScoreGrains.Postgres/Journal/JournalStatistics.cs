@@ -7,6 +7,7 @@ public sealed class JournalStatistics
     private long _appends;
     private long _rows;
     private long _largestBatch;
+    private long _waiting;
 
     /// <summary>Transactions committed.</summary>
     public long Commits => Interlocked.Read(ref _commits);
@@ -19,6 +20,13 @@ public sealed class JournalStatistics
 
     /// <summary>Most append calls completed by a single commit.</summary>
     public long LargestBatch => Interlocked.Read(ref _largestBatch);
+
+    /// <summary>Appends queued or committing right now: their callers wait.</summary>
+    public long Waiting => Interlocked.Read(ref _waiting);
+
+    internal void RecordQueued() => Interlocked.Increment(ref _waiting);
+
+    internal void RecordDone() => Interlocked.Decrement(ref _waiting);
 
     internal void RecordCommit(int appends, int rows)
     {

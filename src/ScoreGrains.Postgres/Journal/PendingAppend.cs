@@ -1,7 +1,7 @@
 namespace ScoreGrains.Postgres.Journal;
 
 /// <summary>One caller's append waiting for the commit that includes it.</summary>
-internal sealed class PendingAppend(IReadOnlyList<JournalEntry> entries, IReadOnlyList<CrossingRecord> crossings)
+internal sealed class PendingAppend(IReadOnlyList<JournalEntry> entries, IReadOnlyList<CrossingRecord> crossings, Task? after, JournalStatistics statistics)
 {
     private readonly TaskCompletionSource<IReadOnlyList<long>> _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -12,10 +12,25 @@ internal sealed class PendingAppend(IReadOnlyList<JournalEntry> entries, IReadOn
 
     public IReadOnlyList<CrossingRecord> Crossings { get; } = crossings;
 
+    /// <summary>The same subject's previous append, when it had not committed as this one was made.</summary>
+    public Task? After { get; } = after;
+
     /// <summary>Completes with the crossings' global sequence numbers, in the order of <see cref="Crossings"/>.</summary>
     public Task<IReadOnlyList<long>> Committed => _committed.Task;
 
-    public void Complete(IReadOnlyList<long> crossingSequences) => _committed.TrySetResult(crossingSequences);
+    public void Complete(IReadOnlyList<long> crossingSequences)
+    {
+        if (_committed.TrySetResult(crossingSequences))
+        {
+            statistics.RecordDone();
+        }
+    }
 
-    public void Fail(Exception exception) => _committed.TrySetException(exception);
+    public void Fail(Exception exception)
+    {
+        if (_committed.TrySetException(exception))
+        {
+            statistics.RecordDone();
+        }
+    }
 }

@@ -11,6 +11,12 @@ namespace ScoreGrains.Postgres.Journal;
 /// completes when it commits. No timer: an idle journal commits a lone append at once, and batches grow by
 /// themselves while a commit is in flight.
 /// </summary>
+/// <remarks>
+/// A subject may append again before its previous append committed (it folds its next signals meanwhile). Its
+/// appends always go to the same writer, which commits in queue order, and an append whose predecessor failed
+/// fails too without being written: a subject's journal never has a gap, so replay folds exactly the signals
+/// that were acknowledged, in the order they were applied.
+/// </remarks>
 public sealed class SignalJournal : IAsyncDisposable
 {
     // Serialises crossing inserts until commit, so global crossing sequences become visible in order and a
@@ -38,7 +44,7 @@ public sealed class SignalJournal : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly JournalOptions _options;
     private readonly ILogger<SignalJournal> _logger;
-    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>();
+    private readonly Channel<PendingAppend>[] _queues;
     private readonly Task[] _writers;
 
     public SignalJournal(NpgsqlDataSource dataSource, JournalOptions options, ILogger<SignalJournal> logger)
@@ -46,46 +52,85 @@ public sealed class SignalJournal : IAsyncDisposable
         _dataSource = dataSource;
         _options = options;
         _logger = logger;
-        _writers = [.. Enumerable.Range(0, Math.Max(1, options.Writers)).Select(_ => Task.Run(WriteLoopAsync))];
+        _queues = [.. Enumerable.Range(0, Math.Max(1, options.Writers)).Select(_ => Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true }))];
+        _writers = [.. _queues.Select(queue => Task.Run(() => WriteLoopAsync(queue.Reader)))];
     }
 
     public JournalStatistics Statistics { get; } = new();
 
     /// <summary>
-    /// Appends one subject call's entries (and the crossings they caused) and completes when they are committed,
-    /// with the crossings' global sequence numbers. Faults with <see cref="JournalUnavailableException"/> when
-    /// the commit failed: then none of these entries counts.
+    /// Appends one subject's entries (and the crossings they caused) and completes when they are committed, with
+    /// the crossings' global sequence numbers. Faults with <see cref="JournalUnavailableException"/> when the
+    /// commit failed: then none of these entries counts.
     /// </summary>
-    public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalEntry> entries, IReadOnlyList<CrossingRecord> crossings)
+    /// <param name="entries">At least one entry, all of the same subject, in the order the subject applied them.</param>
+    /// <param name="crossings">The crossings these entries caused.</param>
+    /// <param name="after">
+    /// The same subject's previous append if it may not have committed yet (the task this method returned for it):
+    /// these entries commit with or after it, and fail if it failed.
+    /// </param>
+    public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalEntry> entries, IReadOnlyList<CrossingRecord> crossings, Task? after = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(crossings);
-        var pending = new PendingAppend(entries, crossings);
-        return _queue.Writer.TryWrite(pending)
-            ? pending.Committed
-            : Task.FromException<IReadOnlyList<long>>(new JournalUnavailableException("The journal is shutting down."));
+        ArgumentOutOfRangeException.ThrowIfZero(entries.Count);
+        var pending = new PendingAppend(entries, crossings, after, Statistics);
+
+        // One subject, one writer: its appends commit in the order they were made.
+        var queue = _queues[(uint)StringComparer.Ordinal.GetHashCode(entries[0].SubjectKey) % (uint)_queues.Length];
+        Statistics.RecordQueued();
+        if (!queue.Writer.TryWrite(pending))
+        {
+            pending.Fail(new JournalUnavailableException("The journal is shutting down."));
+        }
+
+        return pending.Committed;
     }
 
     /// <summary>Stops taking appends, commits what is queued, and stops the writers.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        foreach (var queue in _queues)
+        {
+            queue.Writer.TryComplete();
+        }
+
         await Task.WhenAll(_writers).ConfigureAwait(false);
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// Fails an append whose predecessor failed. A predecessor not yet complete is earlier in the batch being
+    /// built: a writer completes every append of a batch before it takes the next.
+    /// </summary>
+    private static bool FailedBefore(PendingAppend pending)
+    {
+        if (pending.After is not { IsCompleted: true, IsCompletedSuccessfully: false })
+        {
+            return false;
+        }
+
+        pending.Fail(new JournalUnavailableException("An earlier append of the same subject was not committed, so this one is not either."));
+        return true;
+    }
+
+    private async Task WriteLoopAsync(ChannelReader<PendingAppend> queue)
     {
         var batch = new List<PendingAppend>();
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
             var rows = 0;
-            while (rows < _options.MaxBatchRows && _queue.Reader.TryRead(out var pending))
+            while (rows < _options.MaxBatchRows && queue.TryRead(out var pending))
             {
                 if (System.Diagnostics.Stopwatch.GetElapsedTime(pending.QueuedAt) > _options.CommitTimeout)
                 {
                     // Waited its whole budget behind stuck commits: tell the caller now rather than commit late.
                     pending.Fail(new JournalUnavailableException($"The journal could not start a commit within {_options.CommitTimeout}."));
+                    continue;
+                }
+
+                if (FailedBefore(pending))
+                {
                     continue;
                 }
 
@@ -117,7 +162,10 @@ public sealed class SignalJournal : IAsyncDisposable
             // caller on its own so only the conflicting one fails.
             foreach (var pending in batch)
             {
-                await CommitAsync([pending], pending.Entries.Count).ConfigureAwait(false);
+                if (!FailedBefore(pending))
+                {
+                    await CommitAsync([pending], pending.Entries.Count).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception exception)

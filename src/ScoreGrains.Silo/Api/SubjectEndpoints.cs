@@ -62,15 +62,28 @@ internal static class SubjectEndpoints
         return true;
     }
 
-    private static async Task<Results<Ok<SubjectScore>, ValidationProblem, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> GetSubjectAsync(
-        string kind, string id, IGrainFactory grains)
+    private static async Task<Results<Ok<SubjectScore>, ValidationProblem, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ProblemHttpResult>> GetSubjectAsync(
+        string kind, string id, IGrainFactory grains, HttpContext http)
     {
         if (!TryKey(kind, id, out var key, out var problem))
         {
             return problem;
         }
 
-        var score = await grains.GetGrain<ISubjectGrain>(key).GetScoreAsync();
+        SubjectScore score;
+        try
+        {
+            score = await grains.GetGrain<ISubjectGrain>(key).GetScoreAsync();
+        }
+        catch (Exception exception) when (exception is SubjectUnavailableException or TimeoutException or OrleansException)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(
+                title: "The subject cannot answer now; retry shortly.",
+                detail: exception.Message,
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         if (score.SignalCount == 0)
         {
             return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails

@@ -1,6 +1,9 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.TestingHost;
 using ScoreGrains.Contracts;
+using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Tests.Infrastructure;
 
 namespace ScoreGrains.Tests.Journal;
@@ -101,6 +104,59 @@ public sealed class JournalModeTests(ClusterFixture fixture)
         Assert.Equal([1L, 2, 3, 4, 5], rows.Select(r => r.Seq));
         Assert.Equal(signals.Select(s => s.SignalId), rows.Select(r => r.SignalId));
         Assert.Equal(result.Outcomes.Select(o => o.Score!.Value), rows.Select(r => r.ScoreAfter));
+    }
+
+    [Fact]
+    public async Task ASubjectFoldsItsNextCallsWhileACommitIsInFlightAndReadsWaitForThem()
+    {
+        var journal = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<SignalJournal>();
+        var id = Signals.NewId();
+        var ingest = fixture.Cluster.Client.GetGrain<IIngestGrain>(0);
+        var subject = fixture.Cluster.Client.GetGrain<ISubjectGrain>($"citizen/{id}");
+        await subject.GetScoreAsync();
+        var (commits, appends) = (journal.Statistics.Commits, journal.Statistics.Appends);
+
+        // Hold the journal so the first commit waits: the calls behind it must fold meanwhile and share a later
+        // commit (one call per commit would take eight), and a read must not see what is not committed yet.
+        const int Calls = 8;
+        Task<IngestResult>[] calls;
+        Task<SubjectScore> read;
+        await using (var blocker = new NpgsqlConnection(fixture.Database.ConnectionString))
+        {
+            await blocker.OpenAsync();
+            await using var hold = await blocker.BeginTransactionAsync();
+            await using (var lockTable = new NpgsqlCommand("LOCK TABLE signal_journal IN EXCLUSIVE MODE", blocker, hold))
+            {
+                await lockTable.ExecuteNonQueryAsync();
+            }
+
+            calls = [.. Enumerable.Range(0, Calls).Select(i => ingest.IngestAsync([Signals.For("citizen", id, i % 3 == 0 ? "payment.late" : "payment.on_time")]))];
+            var folded = Stopwatch.StartNew();
+            while (journal.Statistics.Waiting < Calls && folded.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(Calls, journal.Statistics.Waiting);
+            read = subject.GetScoreAsync();
+            Assert.NotSame(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(2))));
+            Assert.DoesNotContain(calls, c => c.IsCompleted);
+            await hold.RollbackAsync();
+        }
+
+        var outcomes = (await Task.WhenAll(calls)).Select(r => Assert.Single(r.Outcomes)).ToList();
+        Assert.All(outcomes, o => Assert.Equal(SignalStatus.Applied, o.Status));
+        Assert.Equal(Calls, journal.Statistics.Appends - appends);
+        Assert.True(journal.Statistics.Commits - commits <= 3, $"{Calls} pipelined calls took {journal.Statistics.Commits - commits} commits");
+
+        // The read answered with a committed state: the journal's score after as many signals as it counted.
+        var score = await read;
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        var stored = await new JournalReader(dataSource).ReadAfterAsync($"citizen/{id}", 0);
+        Assert.Equal(Enumerable.Range(1, Calls).Select(i => (long)i), stored.Select(e => e.Seq));
+        Assert.InRange(score.SignalCount, 1, Calls);
+        Assert.Equal(stored[(int)score.SignalCount - 1].ScoreAfter, score.Score);
+        Assert.Equal(stored[^1].ScoreAfter, (await subject.GetScoreAsync()).Score);
     }
 
     [Fact]
