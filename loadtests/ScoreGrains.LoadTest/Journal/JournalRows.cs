@@ -14,11 +14,7 @@ namespace ScoreGrains.LoadTest.Journal;
 /// </summary>
 public sealed class JournalRows
 {
-    public const string CopyCommand = """
-        COPY signal_journal (subject_key, seq, signal_id, signal_type, value, occurred_at, source,
-                             score_before, score_after, band_before, band_after, model_version, recorded_at)
-        FROM STDIN (FORMAT BINARY)
-        """;
+    public const string CopyCommand = Postgres.Journal.SignalJournal.CopyEntries;
 
     private readonly SubjectSpace _space;
     private readonly ScoringModel[] _models;
