@@ -40,6 +40,9 @@ public static class ScoreGrainsSiloBuilderExtensions
             sp.GetRequiredService<IOptions<JournalOptions>>().Value,
             sp.GetRequiredService<ILogger<SignalJournal>>()));
         silo.Services.AddSingleton<JournalReader>();
+        silo.Services.AddSingleton(sp => new RecordedSignalLookup(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<IOptions<JournalOptions>>().Value));
 
         // System.Text.Json instead of the provider's default Newtonsoft with $type names: renaming a type
         // must not break stored state.

@@ -30,6 +30,7 @@ internal sealed class SubjectGrain(
     IOptions<ScoreGrainsOptions> options,
     SignalJournal journal,
     JournalReader journalReader,
+    RecordedSignalLookup recordedSignals,
     IEnumerable<ICrossingSink> crossingSinks,
     SubjectBandTally bandTally,
     ILogger<SubjectGrain> logger) : Grain, ISubjectGrain
@@ -279,7 +280,7 @@ internal sealed class SubjectGrain(
             }
         }
 
-        return uncertain is null ? EmptySet : await journalReader.FindRecordedAsync(_key, uncertain);
+        return uncertain is null ? EmptySet : await recordedSignals.FindRecordedAsync(_key, uncertain);
     }
 
     private async Task<IReadOnlyList<long>> PersistAsync(List<JournalEntry> entries, List<CrossingRecord> crossings)

@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace ScoreGrains.Postgres.Journal;
 
-/// <summary>Reads the signal journal: replay after a snapshot, durable duplicate checks, and history pages.</summary>
+/// <summary>Reads the signal journal: replay after a snapshot and history pages.</summary>
 public sealed class JournalReader(NpgsqlDataSource dataSource)
 {
     private const string Columns = """
@@ -28,22 +28,6 @@ public sealed class JournalReader(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = beforeSeq });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         return await ReadEntriesAsync(command, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Which of <paramref name="signalIds"/> the subject's journal already holds.</summary>
-    public async Task<IReadOnlySet<string>> FindRecordedAsync(string subjectKey, IReadOnlyCollection<string> signalIds, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("SELECT signal_id FROM signal_journal WHERE subject_key = $1 AND signal_id = ANY($2)");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subjectKey });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. signalIds] });
-        var recorded = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            recorded.Add(reader.GetString(0));
-        }
-
-        return recorded;
     }
 
     private static async Task<IReadOnlyList<JournalEntry>> ReadEntriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)

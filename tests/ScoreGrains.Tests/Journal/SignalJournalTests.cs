@@ -87,6 +87,36 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         Assert.Equal([1L, 2], (await new JournalReader(dataSource).ReadAfterAsync(subject, 0)).Select(e => e.Seq));
     }
 
+    [Fact]
+    public async Task LookupsWaitingTogetherShareOneQueryAndEachGetsItsOwnAnswer()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        await using var journal = new SignalJournal(dataSource, new JournalOptions(), NullLogger<SignalJournal>.Instance);
+        await using var lookup = new RecordedSignalLookup(dataSource, new JournalOptions { Writers = 1 });
+        var subjects = Enumerable.Range(0, 50).Select(_ => "citizen/" + Signals.NewId()).ToList();
+        foreach (var subject in subjects)
+        {
+            await journal.AppendAsync([Entry(subject, 1), Entry(subject, 2)], []);
+        }
+
+        // Hold the journal against reads too, so every lookup queues behind the first query.
+        await using var blocker = await dataSource.OpenConnectionAsync();
+        await using var hold = await blocker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE signal_journal IN ACCESS EXCLUSIVE MODE", blocker, hold))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+
+        // Every subject holds s1 and s2: each asks for s1 (held), s3 (not) and its own key (an id nobody used).
+        var asked = subjects.Select(subject => lookup.FindRecordedAsync(subject, ["s1", "s3", subject])).ToList();
+        await hold.RollbackAsync();
+        var answers = await Task.WhenAll(asked);
+
+        Assert.All(answers, answer => Assert.Equal(["s1"], answer));
+        Assert.True(lookup.Queries <= 2, $"{subjects.Count} waiting lookups took {lookup.Queries} queries");
+    }
+
     private static JournalEntry Entry(string subject, long seq) => new(
         subject, seq, $"s{seq}", "bill.paid", null, DateTimeOffset.UtcNow, "tests", 600, 601, "fair", "fair", "citizen-test", DateTimeOffset.UtcNow);
 }
