@@ -2,10 +2,9 @@ namespace ScoreGrains.Grains.Subjects;
 
 /// <summary>
 /// The most recent signal ids of one subject, to answer "seen before?" without a database round trip.
-/// Bounded, so a subject's memory stays small. When an id leaves the ring, <see cref="HorizonTicks"/>
-/// remembers the latest <c>occurredAt</c> among ids no longer held: a signal that occurred after the horizon
-/// and is not in the ring is certainly new; only one at or before it (a very late or very old retry) needs
-/// the journal's durable index. Serialised with the subject's snapshot.
+/// Bounded, so a subject's memory stays small. Once an id has left the ring, <see cref="Seen"/> holds every id the
+/// subject applied as Bloom filters: an id in neither is certainly new; only a "maybe" from the filter needs the
+/// journal's durable index. Serialised with the subject's snapshot.
 /// </summary>
 public sealed class SignalIdWindow
 {
@@ -21,6 +20,12 @@ public sealed class SignalIdWindow
 
     /// <summary>Latest <c>occurredAt</c> (UTC ticks) of an id that left the ring; 0 while none has.</summary>
     public long HorizonTicks { get; set; }
+
+    /// <summary>
+    /// Every id applied, from the moment the ring first overflowed (it then held them all). Null while nothing has
+    /// left the ring, and in snapshots written before the filter existed.
+    /// </summary>
+    public SignalIdFilter? Seen { get; set; }
 
     public bool Contains(string signalId)
     {
@@ -41,8 +46,21 @@ public sealed class SignalIdWindow
         return false;
     }
 
-    /// <summary>True when a signal not in the ring that occurred at <paramref name="occurredAt"/> may still have been seen.</summary>
-    public bool MayHaveForgotten(DateTimeOffset occurredAt) => HorizonTicks != 0 && occurredAt.UtcTicks <= HorizonTicks;
+    /// <summary>
+    /// True when <paramref name="signalId"/>, not in the ring, may have been applied before: only the journal can
+    /// tell. With the filter, a rare false positive. A snapshot from before the filter only has the horizon: a
+    /// signal that occurred no later than it, or any signal while <paramref name="anyTime"/> (a retry that came back
+    /// with another occurredAt).
+    /// </summary>
+    public bool MayHaveForgotten(string signalId, DateTimeOffset occurredAt, bool anyTime = false)
+    {
+        if (HorizonTicks == 0)
+        {
+            return false;
+        }
+
+        return Seen is { } seen ? seen.MayContain(signalId) : anyTime || occurredAt.UtcTicks <= HorizonTicks;
+    }
 
     public void Add(string signalId, DateTimeOffset occurredAt, int capacity)
     {
@@ -51,8 +69,21 @@ public sealed class SignalIdWindow
         {
             Recent.Add(added);
             _index?.Add(signalId);
+            Seen?.Add(signalId);
             return;
         }
+
+        if (HorizonTicks == 0 && Seen is null)
+        {
+            // The first id is about to leave the ring, which holds every id so far: from now on, remember them all.
+            Seen = new SignalIdFilter();
+            foreach (var recent in Recent)
+            {
+                Seen.Add(recent.SignalId);
+            }
+        }
+
+        Seen?.Add(signalId);
 
         Next %= Recent.Count;
         var evicted = Recent[Next];

@@ -56,9 +56,9 @@ internal sealed class SubjectGrain(
     // Set when a write failed: memory is then ahead of storage and must never be snapshotted.
     private bool _aheadOfStorage;
 
-    // Until this activation's first successful append, every id not in the ring is checked against the journal:
-    // a retry that came back with another occurredAt (so the horizon test passes it) and was refused by the
-    // journal's unique index is then answered "duplicate" instead of failing forever.
+    // For a snapshot from before the id filter: until this activation's first successful append, every id not in
+    // the ring is checked against the journal, so a retry that came back with another occurredAt (which passes the
+    // horizon test) and was refused by the journal's unique index is answered "duplicate" instead of failing forever.
     private bool _verifyForgotten;
 
     // Set once the activation is counted in the band tally, so a failed activation is not uncounted.
@@ -274,7 +274,7 @@ internal sealed class SubjectGrain(
         foreach (var signal in signals)
         {
             var window = state.State.RecentSignalIds;
-            if ((_verifyForgotten || window.MayHaveForgotten(ToJournalPrecision(signal.OccurredAt))) && !window.Contains(signal.SignalId))
+            if (!window.Contains(signal.SignalId) && window.MayHaveForgotten(signal.SignalId, ToJournalPrecision(signal.OccurredAt), _verifyForgotten))
             {
                 (uncertain ??= []).Add(signal.SignalId);
             }

@@ -21,8 +21,53 @@ public sealed class SignalIdWindowTests
         Assert.All(Enumerable.Range(0, 3), i => Assert.False(window.Contains($"s{i}")));
         Assert.All(Enumerable.Range(3, capacity), i => Assert.True(window.Contains($"s{i}")));
         Assert.Equal(Start.AddMinutes(2).UtcTicks, window.HorizonTicks);
-        Assert.True(window.MayHaveForgotten(Start.AddMinutes(2)));
-        Assert.False(window.MayHaveForgotten(Start.AddMinutes(2).AddTicks(1)));
+        Assert.True(window.MayHaveForgotten("s2", Start.AddMinutes(2)));
+    }
+
+    [Fact]
+    public void AfterTheRingOverflowsEveryIdEverAddedMayHaveBeenSeenAndNewIdsAlmostNever()
+    {
+        const int Added = 20_000;
+        var window = new SignalIdWindow();
+        for (var i = 0; i < Added; i++)
+        {
+            window.Add($"seen-{i}", Start.AddSeconds(i), capacity: 16);
+        }
+
+        // No false negative across the filter's growth: every forgotten id, whenever it occurred, asks the journal.
+        Assert.All(Enumerable.Range(0, Added - 16), i => Assert.True(window.MayHaveForgotten($"seen-{i}", Start.AddYears(1))));
+
+        // New ids, including late ones (long before the horizon), are known new without the journal but for < 1%.
+        var falsePositives = Enumerable.Range(0, 10_000).Count(i => window.MayHaveForgotten($"new-{i}", Start.AddYears(-1)));
+        Assert.InRange(falsePositives, 0, 100);
+        Assert.True(window.Seen!.Stages.Sum(s => s.Length) < Added * 2, "under 2 bytes per id");
+    }
+
+    [Fact]
+    public void TheFilterSurvivesTheSnapshotRoundTrip()
+    {
+        var window = new SignalIdWindow();
+        for (var i = 0; i < 3_000; i++)
+        {
+            window.Add($"seen-{i}", Start.AddSeconds(i), capacity: 8);
+        }
+
+        var copy = System.Text.Json.JsonSerializer.Deserialize<SignalIdWindow>(System.Text.Json.JsonSerializer.Serialize(window))!;
+
+        Assert.All(Enumerable.Range(0, 2_990), i => Assert.True(copy.MayHaveForgotten($"seen-{i}", Start)));
+        Assert.Equal(
+            Enumerable.Range(0, 1_000).Select(i => window.MayHaveForgotten($"new-{i}", Start)),
+            Enumerable.Range(0, 1_000).Select(i => copy.MayHaveForgotten($"new-{i}", Start)));
+    }
+
+    [Fact]
+    public void ASnapshotFromBeforeTheFilterFallsBackToTheHorizon()
+    {
+        var window = new SignalIdWindow { HorizonTicks = Start.UtcTicks };
+
+        Assert.True(window.MayHaveForgotten("any", Start));
+        Assert.False(window.MayHaveForgotten("any", Start.AddTicks(1)));
+        Assert.True(window.MayHaveForgotten("any", Start.AddTicks(1), anyTime: true));
     }
 
     [Fact]
@@ -33,6 +78,6 @@ public sealed class SignalIdWindowTests
 
         Assert.True(window.Contains("only"));
         Assert.False(window.Contains("other"));
-        Assert.False(window.MayHaveForgotten(Start.AddYears(-10)));
+        Assert.False(window.MayHaveForgotten("other", Start.AddYears(-10)));
     }
 }
