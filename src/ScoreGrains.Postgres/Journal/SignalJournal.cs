@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -12,6 +12,9 @@ namespace ScoreGrains.Postgres.Journal;
 /// themselves while a commit is in flight.
 /// </summary>
 /// <remarks>
+/// Each writer is a dedicated thread with its own connection, using Npgsql's synchronous calls: a commit's round
+/// trips never wait in the thread pool's queue behind grain work, so ack latency follows PostgreSQL, not the
+/// silo's load.
 /// A subject may append again before its previous append committed (it folds its next signals meanwhile). Its
 /// appends always go to the same writer, which commits in queue order, and an append whose predecessor failed
 /// fails too without being written: a subject's journal never has a gap, so replay folds exactly the signals
@@ -34,7 +37,7 @@ public sealed class SignalJournal : IAsyncDisposable
         FROM STDIN (FORMAT BINARY)
         """;
 
-    private const string InsertCrossings = """
+    private const string InsertCrossingsSql = """
         SELECT pg_advisory_xact_lock(@lock);
         INSERT INTO crossings (subject_key, subject_kind, journal_seq, signal_id, signal_type, old_score, new_score,
                                old_band, new_band, model_version, reasons, occurred_at, recorded_at)
@@ -48,16 +51,20 @@ public sealed class SignalJournal : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly JournalOptions _options;
     private readonly ILogger<SignalJournal> _logger;
-    private readonly Channel<PendingAppend>[] _queues;
-    private readonly Task[] _writers;
+    private readonly BlockingCollection<PendingAppend>[] _queues;
+    private readonly Thread[] _writers;
 
     public SignalJournal(NpgsqlDataSource dataSource, JournalOptions options, ILogger<SignalJournal> logger)
     {
         _dataSource = dataSource;
         _options = options;
         _logger = logger;
-        _queues = [.. Enumerable.Range(0, Math.Max(1, options.Writers)).Select(_ => Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true }))];
-        _writers = [.. _queues.Select(queue => Task.Run(() => WriteLoopAsync(queue.Reader)))];
+        _queues = [.. Enumerable.Range(0, Math.Max(1, options.Writers)).Select(_ => new BlockingCollection<PendingAppend>())];
+        _writers = [.. _queues.Select((queue, i) => new Thread(() => WriteLoop(queue)) { IsBackground = true, Name = $"journal-writer-{i}" })];
+        foreach (var writer in _writers)
+        {
+            writer.Start();
+        }
     }
 
     public JournalStatistics Statistics { get; } = new();
@@ -83,7 +90,11 @@ public sealed class SignalJournal : IAsyncDisposable
         // One subject, one writer: its appends commit in the order they were made.
         var queue = _queues[(uint)StringComparer.Ordinal.GetHashCode(entries[0].SubjectKey) % (uint)_queues.Length];
         Statistics.RecordQueued();
-        if (!queue.Writer.TryWrite(pending))
+        try
+        {
+            queue.Add(pending);
+        }
+        catch (InvalidOperationException)
         {
             pending.Fail(new JournalUnavailableException("The journal is shutting down."));
         }
@@ -96,10 +107,20 @@ public sealed class SignalJournal : IAsyncDisposable
     {
         foreach (var queue in _queues)
         {
-            queue.Writer.TryComplete();
+            queue.CompleteAdding();
         }
 
-        await Task.WhenAll(_writers).ConfigureAwait(false);
+        await Task.Run(() =>
+        {
+            foreach (var writer in _writers)
+            {
+                writer.Join();
+            }
+        }).ConfigureAwait(false);
+        foreach (var queue in _queues)
+        {
+            queue.Dispose();
+        }
     }
 
     /// <summary>
@@ -117,43 +138,52 @@ public sealed class SignalJournal : IAsyncDisposable
         return true;
     }
 
-    private async Task WriteLoopAsync(ChannelReader<PendingAppend> queue)
+    private void WriteLoop(BlockingCollection<PendingAppend> queue)
     {
         var batch = new List<PendingAppend>();
-        while (await queue.WaitToReadAsync().ConfigureAwait(false))
+        NpgsqlConnection? connection = null;
+        try
         {
-            batch.Clear();
-            var rows = 0;
-            while (rows < _options.MaxBatchRows && queue.TryRead(out var pending))
+            while (queue.TryTake(out var first, Timeout.Infinite))
             {
-                if (System.Diagnostics.Stopwatch.GetElapsedTime(pending.QueuedAt) > _options.CommitTimeout)
+                batch.Clear();
+                var rows = 0;
+                for (var pending = first; pending is not null; pending = rows < _options.MaxBatchRows && queue.TryTake(out var next) ? next : null)
                 {
-                    // Waited its whole budget behind stuck commits: tell the caller now rather than commit late.
-                    pending.Fail(new JournalUnavailableException($"The journal could not start a commit within {_options.CommitTimeout}."));
-                    continue;
+                    if (System.Diagnostics.Stopwatch.GetElapsedTime(pending.QueuedAt) > _options.CommitTimeout)
+                    {
+                        // Waited its whole budget behind stuck commits: tell the caller now rather than commit late.
+                        pending.Fail(new JournalUnavailableException($"The journal could not start a commit within {_options.CommitTimeout}."));
+                        continue;
+                    }
+
+                    if (FailedBefore(pending))
+                    {
+                        continue;
+                    }
+
+                    batch.Add(pending);
+                    rows += pending.Entries.Count;
                 }
 
-                if (FailedBefore(pending))
+                if (batch.Count > 0)
                 {
-                    continue;
+                    Commit(ref connection, batch, rows);
                 }
-
-                batch.Add(pending);
-                rows += pending.Entries.Count;
             }
-
-            if (batch.Count > 0)
-            {
-                await CommitAsync(batch, rows).ConfigureAwait(false);
-            }
+        }
+        finally
+        {
+            connection?.Dispose();
         }
     }
 
-    private async Task CommitAsync(List<PendingAppend> batch, int rows)
+    private void Commit(ref NpgsqlConnection? connection, List<PendingAppend> batch, int rows)
     {
         try
         {
-            var sequences = await WriteAsync(batch).ConfigureAwait(false);
+            connection ??= _dataSource.OpenConnection();
+            var sequences = Write(connection, batch);
             Statistics.RecordCommit(batch.Count, rows);
             for (var i = 0; i < batch.Count; i++)
             {
@@ -162,13 +192,14 @@ public sealed class SignalJournal : IAsyncDisposable
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation && batch.Count > 1)
         {
-            // One caller's rows conflict (a second activation of a subject, or a retried signal). Commit each
-            // caller on its own so only the conflicting one fails.
+            // One caller's rows conflict (a second activation of a subject, or a retried signal). End the aborted
+            // transaction, then commit each caller on its own so only the conflicting one fails.
+            Execute(connection!, "ROLLBACK", (int)Math.Ceiling(_options.CommitTimeout.TotalSeconds));
             foreach (var pending in batch)
             {
                 if (!FailedBefore(pending))
                 {
-                    await CommitAsync([pending], pending.Entries.Count).ConfigureAwait(false);
+                    Commit(ref connection, [pending], pending.Entries.Count);
                 }
             }
         }
@@ -180,29 +211,31 @@ public sealed class SignalJournal : IAsyncDisposable
             {
                 pending.Fail(failure);
             }
+
+            // The connection may be broken or mid-transaction: the next commit starts on a fresh one.
+            connection?.Dispose();
+            connection = null;
         }
     }
 
-    private async Task<IReadOnlyList<long>[]> WriteAsync(List<PendingAppend> batch)
+    private IReadOnlyList<long>[] Write(NpgsqlConnection connection, List<PendingAppend> batch)
     {
-        using var timeout = new CancellationTokenSource(_options.CommitTimeout);
-        await using var connection = await _dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(timeout.Token).ConfigureAwait(false);
-
-        await CopyEntriesAsync(connection, batch, timeout.Token).ConfigureAwait(false);
+        var timeout = (int)Math.Ceiling(_options.CommitTimeout.TotalSeconds);
+        Execute(connection, "BEGIN", timeout);
+        CopyRows(connection, batch, _options.CommitTimeout);
 
         var sequences = new IReadOnlyList<long>[batch.Count];
         var crossingCount = batch.Sum(p => p.Crossings.Count);
         if (crossingCount > 0)
         {
-            var assigned = await InsertCrossingsAsync(connection, transaction, batch, crossingCount, timeout.Token).ConfigureAwait(false);
+            var assigned = InsertCrossings(connection, batch, crossingCount, timeout);
             for (var i = 0; i < batch.Count; i++)
             {
                 sequences[i] = [.. batch[i].Crossings.Select(c => assigned[(c.SubjectKey, c.JournalSeq)])];
             }
         }
 
-        await transaction.CommitAsync(timeout.Token).ConfigureAwait(false);
+        Execute(connection, "COMMIT", timeout);
         for (var i = 0; i < batch.Count; i++)
         {
             sequences[i] ??= [];
@@ -211,46 +244,53 @@ public sealed class SignalJournal : IAsyncDisposable
         return sequences;
     }
 
-    private static async Task CopyEntriesAsync(NpgsqlConnection connection, List<PendingAppend> batch, CancellationToken cancellationToken)
+    private static void Execute(NpgsqlConnection connection, string sql, int timeoutSeconds)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(CopyEntries, cancellationToken).ConfigureAwait(false);
+        using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = timeoutSeconds };
+        command.ExecuteNonQuery();
+    }
+
+    private static void CopyRows(NpgsqlConnection connection, List<PendingAppend> batch, TimeSpan timeout)
+    {
+        using var importer = connection.BeginBinaryImport(CopyEntries);
+        importer.Timeout = timeout;
         foreach (var pending in batch)
         {
             foreach (var entry in pending.Entries)
             {
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.SubjectKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.SignalId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.SignalType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                importer.StartRow();
+                importer.Write(entry.SubjectKey, NpgsqlDbType.Text);
+                importer.Write(entry.Seq, NpgsqlDbType.Bigint);
+                importer.Write(entry.SignalId, NpgsqlDbType.Text);
+                importer.Write(entry.SignalType, NpgsqlDbType.Text);
                 if (entry.Value is { } value)
                 {
-                    await importer.WriteAsync(value, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+                    importer.Write(value, NpgsqlDbType.Double);
                 }
                 else
                 {
-                    await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                    importer.WriteNull();
                 }
 
-                await importer.WriteAsync(entry.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.Source, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.ScoreBefore, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.ScoreAfter, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.BandBefore, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.BandAfter, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.ModelVersion, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.RecordedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                importer.Write(entry.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+                importer.Write(entry.Source, NpgsqlDbType.Text);
+                importer.Write(entry.ScoreBefore, NpgsqlDbType.Double);
+                importer.Write(entry.ScoreAfter, NpgsqlDbType.Double);
+                importer.Write(entry.BandBefore, NpgsqlDbType.Text);
+                importer.Write(entry.BandAfter, NpgsqlDbType.Text);
+                importer.Write(entry.ModelVersion, NpgsqlDbType.Text);
+                importer.Write(entry.RecordedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
             }
         }
 
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        importer.Complete();
     }
 
-    private static async Task<Dictionary<(string, long), long>> InsertCrossingsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingAppend> batch, int count, CancellationToken cancellationToken)
+    private static Dictionary<(string, long), long> InsertCrossings(
+        NpgsqlConnection connection, List<PendingAppend> batch, int count, int timeoutSeconds)
     {
         var crossings = batch.SelectMany(p => p.Crossings).ToList();
-        await using var insert = new NpgsqlCommand(InsertCrossings, connection, transaction);
+        using var insert = new NpgsqlCommand(InsertCrossingsSql, connection) { CommandTimeout = timeoutSeconds };
         insert.Parameters.AddWithValue("lock", CrossingOrderLock);
         insert.Parameters.Add(new NpgsqlParameter<string[]>("subject_key", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. crossings.Select(c => c.SubjectKey)] });
         insert.Parameters.Add(new NpgsqlParameter<string[]>("subject_kind", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. crossings.Select(c => c.SubjectKind)] });
@@ -267,9 +307,9 @@ public sealed class SignalJournal : IAsyncDisposable
         insert.Parameters.Add(new NpgsqlParameter<DateTime[]>("recorded_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. crossings.Select(c => c.RecordedAt.UtcDateTime)] });
 
         var assigned = new Dictionary<(string, long), long>(count);
-        await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        using var reader = insert.ExecuteReader();
+        reader.NextResult();
+        while (reader.Read())
         {
             assigned[(reader.GetString(0), reader.GetInt64(1))] = reader.GetInt64(2);
         }
