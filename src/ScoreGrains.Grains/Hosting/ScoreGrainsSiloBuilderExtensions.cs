@@ -30,7 +30,10 @@ public static class ScoreGrainsSiloBuilderExtensions
         silo.Services.AddSingleton(sp => ModelCatalog.LoadDirectory(
             Path.Combine(AppContext.BaseDirectory, sp.GetRequiredService<IOptions<ScoreGrainsOptions>>().Value.ModelsDirectory)));
 
-        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        // No prepared statements for our own queries: a prepared statement soon gets PostgreSQL's generic plan, which
+        // (before PostgreSQL 18) locks and sets up all 32 journal partitions and their indexes on every execution;
+        // an unprepared per-subject query is planned for its one partition. Grain storage keeps auto-prepare.
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 0 }.ConnectionString));
         silo.Services.AddOptions<JournalOptions>()
             .Bind(silo.Configuration.GetSection(JournalSection))
             .ValidateDataAnnotations()
