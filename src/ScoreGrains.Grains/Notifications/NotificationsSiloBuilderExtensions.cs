@@ -32,7 +32,6 @@ public static class NotificationsSiloBuilderExtensions
         silo.Services.AddSingleton<ICrossingSink>(sp => sp.GetRequiredService<CrossingHub>());
         silo.Services.AddSingleton(sp => new CrossingFeedReader(sp.GetRequiredService<NpgsqlDataSource>()));
         silo.Services.AddHostedService<SiloStatsReporter>();
-        silo.AddIncomingGrainCallFilter<IngestCounter>();
         return silo;
     }
 }

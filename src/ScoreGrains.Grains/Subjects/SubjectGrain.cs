@@ -33,6 +33,7 @@ internal sealed class SubjectGrain(
     RecordedSignalLookup recordedSignals,
     IEnumerable<ICrossingSink> crossingSinks,
     SubjectBandTally bandTally,
+    NotificationCounters counters,
     ILogger<SubjectGrain> logger) : Grain, ISubjectGrain
 {
     private const int ReasonsPerCrossing = 3;
@@ -216,6 +217,7 @@ internal sealed class SubjectGrain(
         if (entries.Count > 0)
         {
             var crossingSequences = await PersistAsync(entries, crossings ?? []);
+            counters.AddSignals(_kind, entries.Count);
             Publish(entries, crossings, crossingReasons, crossingSequences);
         }
 
