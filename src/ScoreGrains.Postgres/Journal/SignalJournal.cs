@@ -27,8 +27,8 @@ public sealed class SignalJournal : IAsyncDisposable
     private const long CrossingOrderLock = 0x43726f7373696e67;
 
     /// <summary>
-    /// How journal rows are written: binary COPY, which PostgreSQL loads in multi-row chunks per partition (several
-    /// times cheaper per row than a multi-row INSERT into the partitioned table). It is transactional like any
+    /// How journal rows are written: binary COPY, PostgreSQL's bulk-load path (rows buffered and inserted in
+    /// multi-row chunks per partition, no per-row statement or array parsing). It is transactional like any
     /// statement, and a duplicate key fails it whole.
     /// </summary>
     public const string CopyEntries = """
@@ -194,7 +194,17 @@ public sealed class SignalJournal : IAsyncDisposable
         {
             // One caller's rows conflict (a second activation of a subject, or a retried signal). End the aborted
             // transaction, then commit each caller on its own so only the conflicting one fails.
-            Execute(connection!, "ROLLBACK", (int)Math.Ceiling(_options.CommitTimeout.TotalSeconds));
+            try
+            {
+                Execute(connection!, "ROLLBACK", (int)Math.Ceiling(_options.CommitTimeout.TotalSeconds));
+            }
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+            {
+                // A broken connection: the per-caller commits below open a fresh one.
+                connection?.Dispose();
+                connection = null;
+            }
+
             foreach (var pending in batch)
             {
                 if (!FailedBefore(pending))
