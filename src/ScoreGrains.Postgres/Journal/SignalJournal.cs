@@ -198,7 +198,7 @@ public sealed class SignalJournal : IAsyncDisposable
             {
                 Execute(connection!, "ROLLBACK", (int)Math.Ceiling(_options.CommitTimeout.TotalSeconds));
             }
-            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+            catch (Exception rollbackFailure) when (rollbackFailure is NpgsqlException or InvalidOperationException)
             {
                 // A broken connection: the per-caller commits below open a fresh one.
                 connection?.Dispose();
