@@ -54,10 +54,14 @@ public sealed class SignalJournal : IAsyncDisposable
     private readonly BlockingCollection<PendingAppend>[] _queues;
     private readonly Thread[] _writers;
 
+    // CommitTimeout as Npgsql's command timeout (whole seconds) for each statement of a commit.
+    private readonly int _timeoutSeconds;
+
     public SignalJournal(NpgsqlDataSource dataSource, JournalOptions options, ILogger<SignalJournal> logger)
     {
         _dataSource = dataSource;
         _options = options;
+        _timeoutSeconds = (int)Math.Ceiling(options.CommitTimeout.TotalSeconds);
         _logger = logger;
         _queues = [.. Enumerable.Range(0, Math.Max(1, options.Writers)).Select(_ => new BlockingCollection<PendingAppend>())];
         _writers = [.. _queues.Select((queue, i) => new Thread(() => WriteLoop(queue)) { IsBackground = true, Name = $"journal-writer-{i}" })];
@@ -196,7 +200,7 @@ public sealed class SignalJournal : IAsyncDisposable
             // transaction, then commit each caller on its own so only the conflicting one fails.
             try
             {
-                Execute(connection!, "ROLLBACK", (int)Math.Ceiling(_options.CommitTimeout.TotalSeconds));
+                Execute(connection!, "ROLLBACK", _timeoutSeconds);
             }
             catch (Exception rollbackFailure) when (rollbackFailure is NpgsqlException or InvalidOperationException)
             {
@@ -230,22 +234,21 @@ public sealed class SignalJournal : IAsyncDisposable
 
     private IReadOnlyList<long>[] Write(NpgsqlConnection connection, List<PendingAppend> batch)
     {
-        var timeout = (int)Math.Ceiling(_options.CommitTimeout.TotalSeconds);
-        Execute(connection, "BEGIN", timeout);
+        Execute(connection, "BEGIN", _timeoutSeconds);
         CopyRows(connection, batch, _options.CommitTimeout);
 
         var sequences = new IReadOnlyList<long>[batch.Count];
         var crossingCount = batch.Sum(p => p.Crossings.Count);
         if (crossingCount > 0)
         {
-            var assigned = InsertCrossings(connection, batch, crossingCount, timeout);
+            var assigned = InsertCrossings(connection, batch, crossingCount, _timeoutSeconds);
             for (var i = 0; i < batch.Count; i++)
             {
                 sequences[i] = [.. batch[i].Crossings.Select(c => assigned[(c.SubjectKey, c.JournalSeq)])];
             }
         }
 
-        Execute(connection, "COMMIT", timeout);
+        Execute(connection, "COMMIT", _timeoutSeconds);
         for (var i = 0; i < batch.Count; i++)
         {
             sequences[i] ??= [];
