@@ -121,15 +121,8 @@ public sealed class JournalModeTests(ClusterFixture fixture)
         const int Calls = 8;
         Task<IngestResult>[] calls;
         Task<SubjectScore> read;
-        await using (var blocker = new NpgsqlConnection(fixture.Database.ConnectionString))
+        await using (var hold = await JournalLock.HoldAsync(fixture.Database.ConnectionString))
         {
-            await blocker.OpenAsync();
-            await using var hold = await blocker.BeginTransactionAsync();
-            await using (var lockTable = new NpgsqlCommand("LOCK TABLE signal_journal IN EXCLUSIVE MODE", blocker, hold))
-            {
-                await lockTable.ExecuteNonQueryAsync();
-            }
-
             calls = [.. Enumerable.Range(0, Calls).Select(i => ingest.IngestAsync([Signals.For("citizen", id, i % 3 == 0 ? "payment.late" : "payment.on_time")]))];
             var folded = Stopwatch.StartNew();
             while (journal.Statistics.Waiting < Calls && folded.Elapsed < TimeSpan.FromSeconds(30))
@@ -141,7 +134,7 @@ public sealed class JournalModeTests(ClusterFixture fixture)
             read = subject.GetScoreAsync();
             Assert.NotSame(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(2))));
             Assert.DoesNotContain(calls, c => c.IsCompleted);
-            await hold.RollbackAsync();
+            await hold.ReleaseAsync();
         }
 
         var outcomes = (await Task.WhenAll(calls)).Select(r => Assert.Single(r.Outcomes)).ToList();

@@ -16,16 +16,11 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         var subject = "citizen/" + Signals.NewId();
 
         // Hold the journal table so the first commit waits; every append made meanwhile must join one later commit.
-        await using var blocker = await dataSource.OpenConnectionAsync();
-        await using var hold = await blocker.BeginTransactionAsync();
-        await using (var lockTable = new NpgsqlCommand("LOCK TABLE signal_journal IN EXCLUSIVE MODE", blocker, hold))
-        {
-            await lockTable.ExecuteNonQueryAsync();
-        }
+        await using var hold = await JournalLock.HoldAsync(fixture.Database.ConnectionString);
 
         const int Appends = 200;
         var appends = Enumerable.Range(1, Appends).Select(i => journal.AppendAsync([Entry(subject, i)], [])).ToList();
-        await hold.RollbackAsync();
+        await hold.ReleaseAsync();
         await Task.WhenAll(appends);
 
         Assert.Equal(Appends, journal.Statistics.Appends);
@@ -65,17 +60,12 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         await journal.AppendAsync([Entry(subject, 1)], []);
 
         // Both commit attempts queue behind the lock: seq 2 conflicts, seq 3 (fine on its own) comes after it.
-        await using var blocker = await dataSource.OpenConnectionAsync();
-        await using var hold = await blocker.BeginTransactionAsync();
-        await using (var lockTable = new NpgsqlCommand("LOCK TABLE signal_journal IN EXCLUSIVE MODE", blocker, hold))
-        {
-            await lockTable.ExecuteNonQueryAsync();
-        }
+        await using var hold = await JournalLock.HoldAsync(fixture.Database.ConnectionString);
 
         var first = journal.AppendAsync([Entry(subject, 2), Entry(subject, 2)], []);
         var second = journal.AppendAsync([Entry(subject, 3)], [], after: first);
         var third = journal.AppendAsync([Entry(subject, 4)], [], after: second);
-        await hold.RollbackAsync();
+        await hold.ReleaseAsync();
 
         await Assert.ThrowsAsync<JournalUnavailableException>(() => first);
         await Assert.ThrowsAsync<JournalUnavailableException>(() => second);
@@ -100,17 +90,12 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         }
 
         // Hold the journal against reads too, so every lookup queues behind the first query.
-        await using var blocker = await dataSource.OpenConnectionAsync();
-        await using var hold = await blocker.BeginTransactionAsync();
-        await using (var lockTable = new NpgsqlCommand("LOCK TABLE signal_journal IN ACCESS EXCLUSIVE MODE", blocker, hold))
-        {
-            await lockTable.ExecuteNonQueryAsync();
-        }
+        await using var hold = await JournalLock.HoldAsync(fixture.Database.ConnectionString, "ACCESS EXCLUSIVE");
 
 
         // Every subject holds s1 and s2: each asks for s1 (held), s3 (not) and its own key (an id nobody used).
         var asked = subjects.Select(subject => lookup.FindRecordedAsync(subject, ["s1", "s3", subject])).ToList();
-        await hold.RollbackAsync();
+        await hold.ReleaseAsync();
         var answers = await Task.WhenAll(asked);
 
         Assert.All(answers, answer => Assert.Equal(["s1"], answer));
