@@ -63,11 +63,12 @@ public static class HtmlReport
                 new("p99", "#ff7f0e", [.. report.Intervals.Select(i => i.P99Ms)]),
                 new("max", "#d62728", [.. report.Intervals.Select(i => i.MaxMs)]),
             ], logarithmic: true)).Append('\n');
-            html.Append(SvgChart.Lines("Resources", "% / MB", x,
+            html.Append(SvgChart.Lines("Resources", "% / MB / ms", x,
             [
                 new("process CPU %", "#9467bd", [.. report.Intervals.Select(i => i.ProcessCpuPercent ?? double.NaN)]),
                 new("machine CPU %", "#8c564b", [.. report.Intervals.Select(i => i.MachineCpuPercent ?? double.NaN)]),
                 new("heap MB / 10", "#17becf", [.. report.Intervals.Select(i => i.HeapMb / 10)]),
+                new("GC pause ms", "#bcbd22", [.. report.Intervals.Select(i => i.GcPauseMs)]),
             ], logarithmic: false)).Append('\n');
         }
 

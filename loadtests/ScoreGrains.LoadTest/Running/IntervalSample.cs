@@ -1,6 +1,8 @@
 namespace ScoreGrains.LoadTest.Running;
 
 /// <summary>One interval of the live display and of the charts; rates are per second, latency in ms.</summary>
+/// <param name="GcPauseMs">Time this process spent paused by the garbage collector during the interval: a stall with a
+/// large pause is the silo's (in process) or the generator's own doing, not PostgreSQL's.</param>
 public sealed record IntervalSample(
     double Seconds,
     string Phase,
@@ -15,5 +17,6 @@ public sealed record IntervalSample(
     double MaxMs,
     double HeapMb,
     double WorkingSetMb,
+    double GcPauseMs,
     double? ProcessCpuPercent,
     double? MachineCpuPercent);

@@ -21,6 +21,7 @@ public sealed class RunMetrics
 
     private readonly object _sampleLock = new();
     private readonly CpuMeter _cpu = new();
+    private TimeSpan _lastGcPause = GC.GetTotalPauseDuration();
     private readonly ConcurrentDictionary<string, long> _problems = new(StringComparer.Ordinal);
     private readonly List<IntervalSample> _samples = [];
     private readonly long _runStart = Stopwatch.GetTimestamp();
@@ -190,6 +191,7 @@ public sealed class RunMetrics
 
         var latency = LatencySummary.From(_interval);
         var (processCpu, machineCpu) = _cpu.Sample();
+        var gcPause = GC.GetTotalPauseDuration();
         var sample = new IntervalSample(
             Stopwatch.GetElapsedTime(_runStart, now).TotalSeconds,
             phaseName,
@@ -204,8 +206,10 @@ public sealed class RunMetrics
             latency.MaxMs,
             GC.GetTotalMemory(false) / 1048576.0,
             Environment.WorkingSet / 1048576.0,
+            (gcPause - _lastGcPause).TotalMilliseconds,
             processCpu,
             machineCpu);
+        _lastGcPause = gcPause;
         _samples.Add(sample);
         return sample;
     }
