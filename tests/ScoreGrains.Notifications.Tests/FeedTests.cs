@@ -58,6 +58,22 @@ public sealed class FeedTests(NotificationsFixture fixture)
     }
 
     [Fact]
+    public async Task AStreamOpenedAfterNobodyListenedStartsAtTheEndOfTheFeed()
+    {
+        // A host of its own, so no other test's stream keeps its tail reading.
+        await using var host = await fixture.StartHostAsync(NotificationsFixture.NewServiceId());
+        var ids = Enumerable.Range(0, 2).Select(_ => Signals.NewId()).ToList();
+        await host.SendAsync(Citizens.Default(ids[0]));
+
+        var path = "/v1/crossings/stream?subject=" + string.Join(',', ids.Select(id => $"citizen/{id}"));
+        await using var stream = await SseClient.ConnectAsync(host.Address, path);
+        await host.SendAsync(Citizens.Default(ids[1]));
+
+        // The unwatched tail read nothing; joining it must still start after the crossing that came before.
+        Assert.Equal(ids[1], (await stream.NextCrossingAsync($"the crossing of {ids[1]}")).Id);
+    }
+
+    [Fact]
     public async Task AResumedStreamGetsExactlyTheMissedCrossingsInOrderAfterASiloRestart()
     {
         var serviceId = NotificationsFixture.NewServiceId();

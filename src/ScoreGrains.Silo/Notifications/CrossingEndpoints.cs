@@ -52,7 +52,6 @@ internal static class CrossingEndpoints
         var events = new ServerSentEvents(http.Response, json.Value.SerializerOptions);
         try
         {
-            await events.StartAsync(cancellationToken);
             await new CrossingStream(parsed.Filter, parsed.After, tail, reader, events).RunAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)

@@ -9,10 +9,13 @@ namespace ScoreGrains.Silo.Notifications;
 /// the durable feed from the client's position up to the tail's, then sends the live ones: every crossing once,
 /// in sequence order. If the connection falls behind and its live queue overflows, it leaves the tail and does
 /// the same again from the last id it sent: a slow reader costs itself durable reads, never anyone else time.
+/// The response starts only once the connection has joined the tail, so a client holding the headers gets every
+/// crossing that commits from then on.
 /// </summary>
 internal sealed class CrossingStream(CrossingFilter filter, long? after, CrossingTail tail, CrossingFeedReader reader, ServerSentEvents events)
 {
     private long? _lastSent = after;
+    private bool _started;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -21,6 +24,12 @@ internal sealed class CrossingStream(CrossingFilter filter, long? after, Crossin
             var listener = await tail.ListenAsync(filter, cancellationToken);
             try
             {
+                if (!_started)
+                {
+                    await events.StartAsync(cancellationToken);
+                    _started = true;
+                }
+
                 await ReplayAsync(listener.Floor, cancellationToken);
                 _lastSent = Math.Max(_lastSent ?? listener.Floor, listener.Floor);
                 await FollowAsync(listener, cancellationToken);

@@ -11,7 +11,9 @@ namespace ScoreGrains.Silo.Notifications;
 /// crossing (the <see cref="CrossingHub"/> wakes it at once) and otherwise every <see cref="PollInterval"/>, which
 /// picks up other silos' crossings. One indexed query per wake-up serves every connection on the silo, and
 /// because it reads committed rows in sequence order, a connection's event ids only ever grow: resuming after
-/// the last id a browser saw can neither miss nor repeat a crossing.
+/// the last id a browser saw can neither miss nor repeat a crossing. Reads only while a connection listens (under
+/// load an unwatched tail cost PostgreSQL a query per group commit); the first listener after a quiet spell starts
+/// from the feed's end as it is then, like <see cref="CrossingFeedGrain"/>.
 /// </summary>
 internal sealed class CrossingTail(CrossingFeedReader reader, CrossingHub hub, ILogger<CrossingTail> logger) : BackgroundService
 {
@@ -20,6 +22,9 @@ internal sealed class CrossingTail(CrossingFeedReader reader, CrossingHub hub, I
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly Lock _lock = new();
+
+    // Held while the feed is read and _last moves, so a first listener's fresh start cannot interleave with a read.
+    private readonly SemaphoreSlim _reading = new(1, 1);
     private readonly List<CrossingListener> _listeners = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -29,11 +34,25 @@ internal sealed class CrossingTail(CrossingFeedReader reader, CrossingHub hub, I
     public async Task<CrossingListener> ListenAsync(CrossingFilter filter, CancellationToken cancellationToken)
     {
         await _ready.Task.WaitAsync(cancellationToken);
-        lock (_lock)
+        await _reading.WaitAsync(cancellationToken);
+        try
         {
-            var listener = new CrossingListener(filter, _last, ListenerCapacity);
-            _listeners.Add(listener);
-            return listener;
+            if (ListenerCount == 0)
+            {
+                // Nobody listened, so nothing was read: start from the end as it is now.
+                _last = await reader.GetLastSequenceAsync(cancellationToken);
+            }
+
+            lock (_lock)
+            {
+                var listener = new CrossingListener(filter, _last, ListenerCapacity);
+                _listeners.Add(listener);
+                return listener;
+            }
+        }
+        finally
+        {
+            _reading.Release();
         }
     }
 
@@ -54,7 +73,19 @@ internal sealed class CrossingTail(CrossingFeedReader reader, CrossingHub hub, I
             _ready.TrySetResult();
             while (!stoppingToken.IsCancellationRequested)
             {
-                await RetryAsync(ReadNewAsync, stoppingToken);
+                await _reading.WaitAsync(stoppingToken);
+                try
+                {
+                    if (ListenerCount > 0)
+                    {
+                        await RetryAsync(ReadNewAsync, stoppingToken);
+                    }
+                }
+                finally
+                {
+                    _reading.Release();
+                }
+
                 await WaitForWakeAsync(stoppingToken);
             }
         }
@@ -65,6 +96,17 @@ internal sealed class CrossingTail(CrossingFeedReader reader, CrossingHub hub, I
         finally
         {
             hub.Published -= OnPublished;
+        }
+    }
+
+    private int ListenerCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _listeners.Count;
+            }
         }
     }
 
