@@ -6,20 +6,19 @@ namespace ScoreGrains.Postgres.Journal;
 
 /// <summary>
 /// Asks the journal's unique index which signal ids it already holds, for every subject that asks at the same
-/// moment in one query: the durable duplicate check of ids a subject no longer holds in memory (late records
-/// and late retries of busy subjects). Batched like group commit, without a timer: each query takes what queued
-/// while the previous one ran. One query per subject would cost PostgreSQL a partitioned-table execution each.
+/// moment in one round trip: the durable duplicate check of ids a subject no longer holds in memory (late records
+/// and late retries of busy subjects). Batched like group commit, without a timer: each round trip takes what
+/// queued while the previous one ran. It carries one statement per subject, because a statement naming its subject
+/// is planned and run against that subject's partition only; one statement for many subjects (a join on an array)
+/// cost PostgreSQL planning and executor setup on all 32 partitions and their indexes, every time.
 /// </summary>
 public sealed class RecordedSignalLookup : IAsyncDisposable
 {
-    private const string Query = """
-        SELECT t.i, t.s
-        FROM unnest(@keys, @ids, @askers) AS t(k, s, i)
-        WHERE EXISTS (SELECT 1 FROM signal_journal j WHERE j.subject_key = t.k AND j.signal_id = t.s)
-        """;
+    private const string Query = "SELECT signal_id FROM signal_journal WHERE subject_key = $1 AND signal_id = ANY($2)";
 
-    // Bounds one query's array; more waiting ids go into the next query.
+    // Bounds one round trip; more waiting lookups go into the next.
     private const int MaxIdsPerQuery = 5_000;
+    private const int MaxSubjectsPerQuery = 500;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeSpan _timeout;
@@ -34,7 +33,7 @@ public sealed class RecordedSignalLookup : IAsyncDisposable
         _loops = [.. Enumerable.Range(0, Math.Max(1, options.Writers)).Select(_ => Task.Run(LookupLoopAsync))];
     }
 
-    /// <summary>Queries run so far: how well the lookups batch.</summary>
+    /// <summary>Round trips so far: how well the lookups batch.</summary>
     public long Queries => Interlocked.Read(ref _queries);
 
     /// <summary>Which of <paramref name="signalIds"/> the subject's journal already holds.</summary>
@@ -60,7 +59,7 @@ public sealed class RecordedSignalLookup : IAsyncDisposable
         {
             batch.Clear();
             var ids = 0;
-            while (ids < MaxIdsPerQuery && _queue.Reader.TryRead(out var request))
+            while (ids < MaxIdsPerQuery && batch.Count < MaxSubjectsPerQuery && _queue.Reader.TryRead(out var request))
             {
                 batch.Add(request);
                 ids += request.SignalIds.Count;
@@ -68,7 +67,7 @@ public sealed class RecordedSignalLookup : IAsyncDisposable
 
             try
             {
-                var recorded = await QueryAsync(batch, ids).ConfigureAwait(false);
+                var recorded = await QueryAsync(batch).ConfigureAwait(false);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Answered.TrySetResult(recorded[i] ?? EmptySet);
@@ -85,31 +84,29 @@ public sealed class RecordedSignalLookup : IAsyncDisposable
         }
     }
 
-    private async Task<HashSet<string>?[]> QueryAsync(List<Request> batch, int count)
+    private async Task<HashSet<string>?[]> QueryAsync(List<Request> batch)
     {
-        var keys = new string[count];
-        var ids = new string[count];
-        var askers = new int[count];
-        var row = 0;
-        for (var i = 0; i < batch.Count; i++)
+        using var timeout = new CancellationTokenSource(_timeout);
+        await using var lookups = _dataSource.CreateBatch();
+        foreach (var request in batch)
         {
-            foreach (var id in batch[i].SignalIds)
-            {
-                (keys[row], ids[row], askers[row]) = (batch[i].SubjectKey, id, i);
-                row++;
-            }
+            var lookup = lookups.CreateBatchCommand();
+            lookup.CommandText = Query;
+            lookup.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.SubjectKey });
+            lookup.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = [.. request.SignalIds] });
+            lookups.BatchCommands.Add(lookup);
         }
 
-        using var timeout = new CancellationTokenSource(_timeout);
-        await using var command = _dataSource.CreateCommand(Query);
-        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = keys });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = ids });
-        command.Parameters.Add(new NpgsqlParameter<int[]>("askers", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = askers });
         var recorded = new HashSet<string>?[batch.Count];
-        await using var reader = await command.ExecuteReaderAsync(timeout.Token).ConfigureAwait(false);
-        while (await reader.ReadAsync(timeout.Token).ConfigureAwait(false))
+        await using var reader = await lookups.ExecuteReaderAsync(timeout.Token).ConfigureAwait(false);
+        for (var i = 0; i < batch.Count; i++)
         {
-            (recorded[reader.GetInt32(0)] ??= new HashSet<string>(StringComparer.Ordinal)).Add(reader.GetString(1));
+            while (await reader.ReadAsync(timeout.Token).ConfigureAwait(false))
+            {
+                (recorded[i] ??= new HashSet<string>(StringComparer.Ordinal)).Add(reader.GetString(0));
+            }
+
+            await reader.NextResultAsync(timeout.Token).ConfigureAwait(false);
         }
 
         Interlocked.Increment(ref _queries);
