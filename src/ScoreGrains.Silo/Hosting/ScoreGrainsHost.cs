@@ -22,7 +22,7 @@ public static class ScoreGrainsHost
             builder.UseOrleans(silo => silo
                 .UseScoreGrainsClustering(builder.Configuration)
                 .AddScoreGrains(database.ConnectionString)
-                .AddDashboard(options => ConfigureOrleansDashboard(options, builder.Configuration.GetSection("OrleansDashboard"))));
+                .AddDashboard());
             builder.AddScoreGrainsApi();
             builder.AddScoreGrainsDashboard();
 
@@ -38,17 +38,5 @@ public static class ScoreGrainsHost
             await database.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>
-    /// The Orleans Dashboard samples every Orleans metric each <c>CounterUpdateIntervalMs</c> (1 s by default), and two
-    /// of those gauges walk every activation and every directory cache entry: at 100k active subjects that sampling
-    /// alone took ~3% of the machine, in bursts, under load. Every 10 s is enough for a human watching; override with
-    /// <c>OrleansDashboard:CounterUpdateIntervalMs</c>.
-    /// </summary>
-    private static void ConfigureOrleansDashboard(DashboardOptions options, IConfigurationSection settings)
-    {
-        options.CounterUpdateIntervalMs = 10_000;
-        settings.Bind(options);
     }
 }
