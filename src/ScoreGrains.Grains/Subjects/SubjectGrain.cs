@@ -51,6 +51,9 @@ internal sealed class SubjectGrain(
     private ObserverManager<ISubjectObserver>? _watchers;
     private int _sinceSnapshot;
 
+    // When this activation last stored (or loaded) its state: with _sinceSnapshot, when the next snapshot is due.
+    private long _snapshotAt;
+
     // The last journal append, while it may still be committing: the next append commits with or after it.
     private Task? _lastAppend;
 
@@ -68,6 +71,9 @@ internal sealed class SubjectGrain(
     private ScoreSheet Sheet => state.State.Sheet!;
 
     private PersistenceMode Mode => _options.Persistence;
+
+    private bool SnapshotDue =>
+        _sinceSnapshot >= _options.SnapshotEverySignals && time.GetElapsedTime(_snapshotAt) >= _options.SnapshotMinInterval;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -100,6 +106,7 @@ internal sealed class SubjectGrain(
 
         bandTally.Activated(_kind, Sheet.Band);
         _tallied = true;
+        _snapshotAt = time.GetTimestamp();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -142,7 +149,7 @@ internal sealed class SubjectGrain(
             _gate.ExitPipelined();
         }
 
-        if (Mode == PersistenceMode.Journal && _sinceSnapshot >= _options.SnapshotEverySignals)
+        if (Mode == PersistenceMode.Journal && SnapshotDue)
         {
             await SnapshotAsync(_options.SnapshotEverySignals);
         }
@@ -342,6 +349,7 @@ internal sealed class SubjectGrain(
 
             await state.WriteStateAsync();
             _sinceSnapshot = 0;
+            _snapshotAt = time.GetTimestamp();
         }
         catch (Exception exception)
         {

@@ -15,7 +15,11 @@ public sealed class JournalModeTests(ClusterFixture fixture)
     public async Task ReplayAfterASnapshotGivesTheSameScoreBitForBit()
     {
         var serviceId = "replay-" + Signals.NewId();
-        var settings = new Dictionary<string, string> { ["ScoreGrains:SnapshotEverySignals"] = "5" };
+        var settings = new Dictionary<string, string>
+        {
+            ["ScoreGrains:SnapshotEverySignals"] = "5",
+            ["ScoreGrains:SnapshotMinInterval"] = "00:00:00",
+        };
         var id = Signals.NewId();
         SubjectScore before;
 
@@ -49,6 +53,45 @@ public sealed class JournalModeTests(ClusterFixture fixture)
             var after = await second.Client.GetGrain<ISubjectGrain>($"citizen/{id}").GetScoreAsync();
             Assert.Equal(12, after.SignalCount);
             Assert.Equal(BitConverter.DoubleToInt64Bits(before.Score), BitConverter.DoubleToInt64Bits(after.Score));
+        }
+        finally
+        {
+            await StopAsync(second);
+        }
+    }
+
+    [Fact]
+    public async Task ASubjectThatReachesTheSnapshotCountTooSoonWaitsForTheMinimumInterval()
+    {
+        var serviceId = "busy-" + Signals.NewId();
+        var settings = new Dictionary<string, string>
+        {
+            ["ScoreGrains:SnapshotEverySignals"] = "5",
+            ["ScoreGrains:SnapshotMinInterval"] = "01:00:00",
+        };
+        var id = Signals.NewId();
+        var first = await fixture.StartClusterAsync(serviceId, settings);
+        try
+        {
+            var ingest = first.Client.GetGrain<IIngestGrain>(0);
+            for (var i = 0; i < 12; i++)
+            {
+                await ingest.IngestAsync([Signals.For("citizen", id, "payment.on_time", occurredAt: Signals.Now.AddMinutes(i - 30))]);
+            }
+        }
+        finally
+        {
+            // A hard stop: no deactivation snapshot either.
+            await first.KillSiloAsync(first.Primary!);
+            await first.DisposeAsync();
+        }
+
+        Assert.Null(await SnapshotPositionAsync(serviceId, $"citizen/{id}"));
+        var second = await fixture.StartClusterAsync(serviceId, settings);
+        try
+        {
+            // Everything is still there: the journal, replayed from the start.
+            Assert.Equal(12, (await second.Client.GetGrain<ISubjectGrain>($"citizen/{id}").GetScoreAsync()).SignalCount);
         }
         finally
         {
@@ -183,7 +226,8 @@ public sealed class JournalModeTests(ClusterFixture fixture)
         Assert.Equal(0L, await count.ExecuteScalarAsync());
     }
 
-    private async Task<long> SnapshotPositionAsync(string serviceId, string subjectKey)
+    /// <summary>The journal position of the subject's stored snapshot; null when none was written.</summary>
+    private async Task<long?> SnapshotPositionAsync(string serviceId, string subjectKey)
     {
         await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
         await connection.OpenAsync();
@@ -192,7 +236,7 @@ public sealed class JournalModeTests(ClusterFixture fixture)
             connection);
         query.Parameters.AddWithValue(serviceId);
         query.Parameters.AddWithValue(subjectKey);
-        return long.Parse((string)(await query.ExecuteScalarAsync())!, System.Globalization.CultureInfo.InvariantCulture);
+        return await query.ExecuteScalarAsync() is string position ? long.Parse(position, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     private static async Task StopAsync(TestCluster cluster)
