@@ -13,6 +13,8 @@ namespace ScoreGrains.LoadTest.Targets;
 /// </summary>
 public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILoadTarget
 {
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(5);
+
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"scoregrains-loadtest-{runId}");
     private WebApplication? _app;
     private bool _started;
@@ -39,6 +41,9 @@ public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILo
             $"--Logging:LogLevel:Microsoft={level}",
             $"--Logging:LogLevel:Microsoft.AspNetCore={level}",
             $"--Logging:LogLevel:Orleans={level}",
+            // Stopping writes every active subject's deactivation snapshot (100k of them after a journal benchmark):
+            // give it the time, so the embedded PostgreSQL is not stopped under them.
+            $"--shutdownTimeoutSeconds={(int)StopTimeout.TotalSeconds}",
         ];
         args.AddRange(options.SiloSettings.Select(setting => "--" + setting));
         if (options.ConnectionString is { } connectionString)
@@ -74,7 +79,7 @@ public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILo
         {
             if (_started)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                using var timeout = new CancellationTokenSource(StopTimeout);
                 await _app.StopAsync(timeout.Token);
             }
 
