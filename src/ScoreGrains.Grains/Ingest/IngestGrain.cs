@@ -41,35 +41,59 @@ internal sealed class IngestGrain(IOptions<ScoreGrainsOptions> options, ILogger<
 
             if (!bySubject.TryGetValue(key, out var batch))
             {
-                bySubject[key] = batch = new SubjectBatch();
+                bySubject[key] = batch = new SubjectBatch(key);
             }
 
             batch.Positions.Add(i);
             batch.Signals.Add(signal);
         }
 
-        await Task.WhenAll(bySubject.Select(pair => ApplyAsync(pair.Key, pair.Value, outcomes)));
+        // The subject calls' own tasks, awaited together: a wrapper per call would cost an async state machine and
+        // a scheduler continuation each, hundreds per batch.
+        var batches = new SubjectBatch[bySubject.Count];
+        var calls = new Task<IReadOnlyList<SignalOutcome>>[bySubject.Count];
+        var n = 0;
+        foreach (var batch in bySubject.Values)
+        {
+            batches[n] = batch;
+            calls[n++] = Subject(batch.SubjectKey).ApplyAsync(batch.Signals);
+        }
+
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch
+        {
+            // Each call's outcome is read below, failed ones included.
+        }
+
+        for (var i = 0; i < calls.Length; i++)
+        {
+            Collect(batches[i], calls[i], outcomes);
+        }
+
         return new IngestResult(outcomes);
     }
 
-    private async Task ApplyAsync(string subjectKey, SubjectBatch batch, SignalOutcome[] outcomes)
+    private void Collect(SubjectBatch batch, Task<IReadOnlyList<SignalOutcome>> call, SignalOutcome[] outcomes)
     {
-        try
+        if (call.IsCompletedSuccessfully)
         {
-            var results = await Subject(subjectKey).ApplyAsync(batch.Signals);
+            var results = call.Result;
             for (var j = 0; j < results.Count; j++)
             {
                 outcomes[batch.Positions[j]] = results[j];
             }
+
+            return;
         }
-        catch (Exception exception)
+
+        // Nothing of this subject's share was acknowledged; the producer may retry it with the same ids.
+        logger.LogWarning(call.Exception?.InnerException, "Applying {Count} signals to {Subject} failed", batch.Signals.Count, batch.SubjectKey);
+        for (var j = 0; j < batch.Positions.Count; j++)
         {
-            // Nothing of this subject's share was acknowledged; the producer may retry it with the same ids.
-            logger.LogWarning(exception, "Applying {Count} signals to {Subject} failed", batch.Signals.Count, subjectKey);
-            for (var j = 0; j < batch.Positions.Count; j++)
-            {
-                outcomes[batch.Positions[j]] = SignalOutcome.Failed(batch.Signals[j].SignalId, "The subject could not store the signal now; retry with the same signalId.");
-            }
+            outcomes[batch.Positions[j]] = SignalOutcome.Failed(batch.Signals[j].SignalId, "The subject could not store the signal now; retry with the same signalId.");
         }
     }
 
@@ -85,8 +109,10 @@ internal sealed class IngestGrain(IOptions<ScoreGrainsOptions> options, ILogger<
         return (ISubjectGrain)GrainFactory.GetGrain(GrainId.Create(type.Grain, subjectKey), type.Interface);
     }
 
-    private sealed class SubjectBatch
+    private sealed class SubjectBatch(string subjectKey)
     {
+        public string SubjectKey { get; } = subjectKey;
+
         public List<int> Positions { get; } = [];
 
         public List<SubjectSignal> Signals { get; } = [];

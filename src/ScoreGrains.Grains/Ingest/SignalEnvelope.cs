@@ -1,3 +1,4 @@
+using System.Buffers;
 using ScoreGrains.Contracts;
 using ScoreGrains.Scoring;
 
@@ -71,6 +72,10 @@ internal static class SignalEnvelope
         return null;
     }
 
+    // Exactly what char.IsControl accepts: U+0000-U+001F and U+007F-U+009F.
+    private static readonly SearchValues<char> ControlCharacters =
+        SearchValues.Create([.. Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(char.IsControl)]);
+
     private static SignalOutcome? Text(string? value, string field, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -83,7 +88,7 @@ internal static class SignalEnvelope
             return SignalOutcome.Rejected(null, field, SignalRejectionCodes.TooLong, $"{field} is {value.Length} characters long; at most {maxLength} are allowed.");
         }
 
-        return value.Any(char.IsControl)
+        return value.AsSpan().ContainsAny(ControlCharacters)
             ? SignalOutcome.Rejected(null, field, Invalid, $"{field} must not contain control characters.")
             : null;
     }

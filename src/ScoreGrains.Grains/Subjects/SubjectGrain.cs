@@ -122,78 +122,117 @@ internal sealed class SubjectGrain(
         }
     }
 
-    public async Task<IReadOnlyList<SignalOutcome>> ApplyAsync(IReadOnlyList<SubjectSignal> signals)
-    {
-        if (Mode == PersistenceMode.PerSignal)
-        {
-            // The stock storage writes the whole state: one call at a time.
-            await _gate.EnterExclusiveAsync();
-            try
-            {
-                return await ApplyNowAsync(signals);
-            }
-            finally
-            {
-                _gate.ExitExclusive();
-            }
-        }
+    public Task<IReadOnlyList<SignalOutcome>> ApplyAsync(IReadOnlyList<SubjectSignal> signals) =>
+        Mode == PersistenceMode.PerSignal ? ApplyAndWriteStateAsync(signals) : ApplyPipelinedAsync(signals);
 
-        IReadOnlyList<SignalOutcome> outcomes;
+    /// <summary>
+    /// Journal and in-memory modes. One async method on purpose: every await that suspends in a grain allocates a
+    /// continuation and a task for the activation's scheduler, so the only suspension here is the wait for the commit.
+    /// </summary>
+    private async Task<IReadOnlyList<SignalOutcome>> ApplyPipelinedAsync(IReadOnlyList<SubjectSignal> signals)
+    {
         await _gate.EnterPipelinedAsync();
+        FoldedSignals fold;
         try
         {
-            outcomes = await ApplyNowAsync(signals);
+            var recorded = await FindForgottenDuplicatesAsync(signals);
+            ThrowIfAheadOfStorage();
+            try
+            {
+                fold = FoldSignals(signals, recorded);
+                if (fold.Entries.Count > 0 && Mode == PersistenceMode.Journal)
+                {
+                    // The position moves with the fold (the next call's entries follow these); a snapshot is only
+                    // taken with nothing in flight, so the position it stores is committed.
+                    state.State.JournalPosition += fold.Entries.Count;
+                    var append = journal.AppendAsync(fold.Entries, fold.Crossings ?? [], _lastAppend is { IsCompleted: false } previous ? previous : null);
+                    _lastAppend = append;
+                    fold.CrossingSequences = await append;
+                    _verifyForgotten = false;
+                    _sinceSnapshot += fold.Entries.Count;
+                }
+            }
+            catch (Exception exception)
+            {
+                MarkAheadOfStorage(exception, signals.Count);
+                throw;
+            }
         }
         finally
         {
             _gate.ExitPipelined();
         }
 
+        Published(fold);
         if (Mode == PersistenceMode.Journal && SnapshotDue)
         {
             await SnapshotAsync(_options.SnapshotEverySignals);
         }
 
-        return outcomes;
+        return fold.Outcomes;
     }
 
-    private async Task<IReadOnlyList<SignalOutcome>> ApplyNowAsync(IReadOnlyList<SubjectSignal> signals)
+    /// <summary>The per-signal baseline: the stock storage writes the whole state, so one call at a time.</summary>
+    private async Task<IReadOnlyList<SignalOutcome>> ApplyAndWriteStateAsync(IReadOnlyList<SubjectSignal> signals)
     {
-        var recorded = await FindForgottenDuplicatesAsync(signals);
+        await _gate.EnterExclusiveAsync();
+        FoldedSignals fold;
+        try
+        {
+            ThrowIfAheadOfStorage();
+            try
+            {
+                fold = FoldSignals(signals, EmptySet);
+                if (fold.Entries.Count > 0)
+                {
+                    await state.WriteStateAsync();
+                }
+            }
+            catch (Exception exception)
+            {
+                MarkAheadOfStorage(exception, signals.Count);
+                throw;
+            }
+        }
+        finally
+        {
+            _gate.ExitExclusive();
+        }
+
+        Published(fold);
+        return fold.Outcomes;
+    }
+
+    private void ThrowIfAheadOfStorage()
+    {
         if (_aheadOfStorage)
         {
             throw new SubjectUnavailableException($"{_key} could not store earlier signals and is reloading; retry with the same signalIds.");
         }
-
-        try
-        {
-            return await FoldAndPersistAsync(signals, recorded);
-        }
-        catch (Exception exception)
-        {
-            // Memory may now be ahead of what is stored. Drop this activation so the next call starts again
-            // from storage: no outcome of this call was acknowledged.
-            _aheadOfStorage = true;
-            logger.LogWarning(exception, "{Subject} could not apply and store {Count} signals; deactivating", _key, signals.Count);
-            DeactivateOnIdle();
-            throw;
-        }
     }
 
-    private async Task<IReadOnlyList<SignalOutcome>> FoldAndPersistAsync(IReadOnlyList<SubjectSignal> signals, IReadOnlySet<string> recorded)
+    /// <summary>
+    /// Memory may now be ahead of what is stored. Drop this activation so the next call starts again from storage:
+    /// no outcome of this call was acknowledged.
+    /// </summary>
+    private void MarkAheadOfStorage(Exception exception, int count)
+    {
+        _aheadOfStorage = true;
+        logger.LogWarning(exception, "{Subject} could not apply and store {Count} signals; deactivating", _key, count);
+        DeactivateOnIdle();
+    }
+
+    /// <summary>Folds the signals in memory: their outcomes, the journal entries and the crossings they caused.</summary>
+    private FoldedSignals FoldSignals(IReadOnlyList<SubjectSignal> signals, IReadOnlySet<string> recorded)
     {
         var now = time.GetUtcNow();
-        var outcomes = new SignalOutcome[signals.Count];
-        var entries = new List<JournalEntry>(signals.Count);
-        List<CrossingRecord>? crossings = null;
-        List<List<ScoreReason>>? crossingReasons = null;
-
+        var fold = new FoldedSignals { Outcomes = new SignalOutcome[signals.Count], Entries = new List<JournalEntry>(signals.Count), CrossingSequences = [] };
         for (var i = 0; i < signals.Count; i++)
         {
             var signal = signals[i];
             if (state.State.RecentSignalIds.Contains(signal.SignalId) || recorded.Contains(signal.SignalId))
             {
-                outcomes[i] = new SignalOutcome(signal.SignalId, SignalStatus.Duplicate, Score: Sheet.Score, Band: Sheet.Band);
+                fold.Outcomes[i] = new SignalOutcome(signal.SignalId, SignalStatus.Duplicate, Score: Sheet.Score, Band: Sheet.Band);
                 continue;
             }
 
@@ -201,34 +240,27 @@ internal sealed class SubjectGrain(
             var scoring = new ScoringSignal(signal.SignalId, signal.Type, signal.Value, occurredAt);
             if (ScoringEngine.Validate(_model, scoring, now) is { } rejection)
             {
-                outcomes[i] = SignalOutcome.Rejected(signal.SignalId, rejection.Field, rejection.Code, rejection.Message);
+                fold.Outcomes[i] = SignalOutcome.Rejected(signal.SignalId, rejection.Field, rejection.Code, rejection.Message);
                 continue;
             }
 
             var effect = ScoringEngine.Apply(_model, Sheet, scoring);
             state.State.RecentSignalIds.Add(signal.SignalId, occurredAt, _options.DeduplicationWindow);
             var entry = new JournalEntry(
-                _key, state.State.JournalPosition + entries.Count + 1, signal.SignalId, signal.Type, signal.Value, occurredAt,
+                _key, state.State.JournalPosition + fold.Entries.Count + 1, signal.SignalId, signal.Type, signal.Value, occurredAt,
                 signal.Source, effect.ScoreBefore, effect.ScoreAfter, effect.BandBefore, effect.BandAfter, _model.Version, now);
-            entries.Add(entry);
+            fold.Entries.Add(entry);
             if (effect.CrossedBand)
             {
                 var reasons = ToScoreReasons(ScoringEngine.Explain(_model, Sheet, ReasonsPerCrossing).Reasons);
-                (crossings ??= []).Add(CrossingFor(entry, reasons));
-                (crossingReasons ??= []).Add(reasons);
+                (fold.Crossings ??= []).Add(CrossingFor(entry, reasons));
+                (fold.CrossingReasons ??= []).Add(reasons);
             }
 
-            outcomes[i] = new SignalOutcome(signal.SignalId, SignalStatus.Applied, Score: effect.ScoreAfter, Band: effect.BandAfter);
+            fold.Outcomes[i] = new SignalOutcome(signal.SignalId, SignalStatus.Applied, Score: effect.ScoreAfter, Band: effect.BandAfter);
         }
 
-        if (entries.Count > 0)
-        {
-            var crossingSequences = await PersistAsync(entries, crossings ?? []);
-            counters.AddSignals(_kind, entries.Count);
-            Publish(entries, crossings, crossingReasons, crossingSequences);
-        }
-
-        return outcomes;
+        return fold;
     }
 
     public Task WatchAsync(ISubjectObserver observer)
@@ -272,46 +304,25 @@ internal sealed class SubjectGrain(
     }
 
     /// <summary>Ids of signals that left the recent-id ring but are in the journal: retries of old signals.</summary>
-    private async Task<IReadOnlySet<string>> FindForgottenDuplicatesAsync(IReadOnlyList<SubjectSignal> signals)
+    private ValueTask<IReadOnlySet<string>> FindForgottenDuplicatesAsync(IReadOnlyList<SubjectSignal> signals)
     {
         if (Mode != PersistenceMode.Journal)
         {
-            return EmptySet;
+            return new(EmptySet);
         }
 
         List<string>? uncertain = null;
-        foreach (var signal in signals)
+        var window = state.State.RecentSignalIds;
+        for (var i = 0; i < signals.Count; i++)
         {
-            var window = state.State.RecentSignalIds;
+            var signal = signals[i];
             if (!window.Contains(signal.SignalId) && window.MayHaveForgotten(signal.SignalId, ToJournalPrecision(signal.OccurredAt), _verifyForgotten))
             {
                 (uncertain ??= []).Add(signal.SignalId);
             }
         }
 
-        return uncertain is null ? EmptySet : await recordedSignals.FindRecordedAsync(_key, uncertain);
-    }
-
-    private async Task<IReadOnlyList<long>> PersistAsync(List<JournalEntry> entries, List<CrossingRecord> crossings)
-    {
-        switch (Mode)
-        {
-            case PersistenceMode.Journal:
-                // The position moves with the fold (the next call's entries follow these); a snapshot is only
-                // taken with nothing in flight, so the position it stores is committed.
-                state.State.JournalPosition += entries.Count;
-                var append = journal.AppendAsync(entries, crossings, _lastAppend is { IsCompleted: false } previous ? previous : null);
-                _lastAppend = append;
-                var sequences = await append;
-                _verifyForgotten = false;
-                _sinceSnapshot += entries.Count;
-                return sequences;
-            case PersistenceMode.PerSignal:
-                await state.WriteStateAsync();
-                return [];
-            default:
-                return [];
-        }
+        return uncertain is null ? new(EmptySet) : new(recordedSignals.FindRecordedAsync(_key, uncertain));
     }
 
     private async Task ReplayJournalAsync(CancellationToken cancellationToken)
@@ -367,16 +378,24 @@ internal sealed class SubjectGrain(
             _key, _kind, entry.Seq, entry.SignalId, entry.SignalType, entry.ScoreBefore, entry.ScoreAfter,
             entry.BandBefore, entry.BandAfter, entry.ModelVersion, CrossingRows.ReasonsToJson(reasons), entry.OccurredAt, entry.RecordedAt);
 
-    private void Publish(List<JournalEntry> entries, List<CrossingRecord>? crossings, List<List<ScoreReason>>? reasons, IReadOnlyList<long> sequences)
+    /// <summary>Counts the stored signals and tells the crossing sinks and this subject's watchers.</summary>
+    private void Published(FoldedSignals fold)
     {
-        var published = new List<Crossing>(crossings?.Count ?? 0);
+        if (fold.Entries.Count == 0)
+        {
+            return;
+        }
+
+        counters.AddSignals(_kind, fold.Entries.Count);
+        var sequences = fold.CrossingSequences;
+        List<Crossing>? published = null;
         for (var i = 0; i < sequences.Count; i++)
         {
-            var record = crossings![i];
+            var record = fold.Crossings![i];
             var crossing = new Crossing(
                 sequences[i], _kind, _id, record.OldScore, record.NewScore, record.OldBand, record.NewBand, record.ModelVersion,
-                record.SignalId, record.SignalType, reasons![i], record.OccurredAt, record.RecordedAt);
-            published.Add(crossing);
+                record.SignalId, record.SignalType, fold.CrossingReasons![i], record.OccurredAt, record.RecordedAt);
+            (published ??= []).Add(crossing);
             foreach (var sink in _crossingSinks)
             {
                 sink.Publish(crossing);
@@ -388,9 +407,9 @@ internal sealed class SubjectGrain(
             return;
         }
 
-        var changes = entries.ConvertAll(e => new ScoreChange(_kind, _id, e.Seq, e.SignalId, e.SignalType, e.ScoreBefore, e.ScoreAfter, e.BandAfter, e.RecordedAt));
+        var changes = fold.Entries.ConvertAll(e => new ScoreChange(_kind, _id, e.Seq, e.SignalId, e.SignalType, e.ScoreBefore, e.ScoreAfter, e.BandAfter, e.RecordedAt));
         watchers.Notify(o => o.OnScoreChanged(changes));
-        foreach (var crossing in published)
+        foreach (var crossing in published ?? [])
         {
             watchers.Notify(o => o.OnCrossing(crossing));
         }
@@ -411,4 +430,14 @@ internal sealed class SubjectGrain(
         [.. reasons.Select(r => new ScoreReason(r.Code, r.Description, r.Impact, r.SignalId, r.SignalType))];
 
     private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
+
+    /// <summary>What one call's fold produced; the crossings' global sequences once the journal committed them.</summary>
+    private struct FoldedSignals
+    {
+        public SignalOutcome[] Outcomes;
+        public List<JournalEntry> Entries;
+        public List<CrossingRecord>? Crossings;
+        public List<List<ScoreReason>>? CrossingReasons;
+        public IReadOnlyList<long> CrossingSequences;
+    }
 }

@@ -244,7 +244,10 @@ public sealed class SignalJournal : IAsyncDisposable
             var assigned = InsertCrossings(connection, batch, crossingCount, _timeoutSeconds);
             for (var i = 0; i < batch.Count; i++)
             {
-                sequences[i] = [.. batch[i].Crossings.Select(c => assigned[(c.SubjectKey, c.JournalSeq)])];
+                if (batch[i].Crossings.Count > 0)
+                {
+                    sequences[i] = [.. batch[i].Crossings.Select(c => assigned[(c.SubjectKey, c.JournalSeq)])];
+                }
             }
         }
 
@@ -269,8 +272,9 @@ public sealed class SignalJournal : IAsyncDisposable
         importer.Timeout = timeout;
         foreach (var pending in batch)
         {
-            foreach (var entry in pending.Entries)
+            for (var i = 0; i < pending.Entries.Count; i++)
             {
+                var entry = pending.Entries[i];
                 importer.StartRow();
                 importer.Write(entry.SubjectKey, NpgsqlDbType.Text);
                 importer.Write(entry.Seq, NpgsqlDbType.Bigint);
