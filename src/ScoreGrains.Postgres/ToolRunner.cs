@@ -13,13 +13,17 @@ internal static class ToolRunner
     /// <summary>initdb and postgres refuse to run as root, and CI runs as root.</summary>
     public static bool MustSwitchUser => !OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess;
 
-    /// <summary>Runs a tool to completion; <paramref name="asServiceUser"/> false keeps root (e.g. chown).</summary>
+    /// <summary>
+    /// Runs a tool to completion; <paramref name="asServiceUser"/> false keeps root (e.g. chown). <paramref name="environment"/>
+    /// adds variables to the tool's environment (and to the server's, for <c>pg_ctl start</c>).
+    /// </summary>
     public static async Task<ToolResult> RunAsync(
         string executable,
         IReadOnlyList<string> arguments,
         TimeSpan timeout,
         CancellationToken ct,
-        bool asServiceUser = true)
+        bool asServiceUser = true,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo
         {
@@ -48,6 +52,10 @@ internal static class ToolRunner
 
         // Messages are parsed for a few known failures (e.g. a port in use): keep them in English.
         start.Environment["LC_MESSAGES"] = "C";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = new Process { StartInfo = start };
         try

@@ -45,6 +45,23 @@ public sealed class EmbeddedPostgresTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AToolRunAsThePostgresUserGetsTheEnvironmentItIsGiven()
+    {
+        // How the server gets its malloc settings: pg_ctl start passes its environment on to the postmaster, and
+        // PostgreSQL rewrites its own /proc environ for ps, so the tool is where it can be seen.
+        var result = await ToolRunner.RunAsync(
+            "env", [], TimeSpan.FromSeconds(30), TestContext.Timeout,
+            environment: new Dictionary<string, string> { ["GLIBC_TUNABLES"] = EmbeddedPostgres.MallocTunables });
+
+        Assert.True(result.Succeeded, result.Output);
+        Assert.Contains($"GLIBC_TUNABLES={EmbeddedPostgres.MallocTunables}", result.Output.Split('\n'));
+        if (ToolRunner.MustSwitchUser)
+        {
+            Assert.Contains($"USER={ToolRunner.ServiceUser}", result.Output.Split('\n'));
+        }
+    }
+
+    [Fact]
     public async Task RestartingOnTheSameFolderKeepsTheData()
     {
         using var folder = new TempFolder("restart");
