@@ -42,6 +42,13 @@ public sealed class EmbeddedPostgresTests(ITestOutputHelper output)
 
         Assert.Equal("on", await Sql.ScalarAsync<string>(server.ConnectionString, "SHOW fsync"));
         Assert.Equal("on", await Sql.ScalarAsync<string>(server.ConnectionString, "SHOW synchronous_commit"));
+
+        // Sized for the journal's write load rather than PostgreSQL's stock 128 MB and 1 GB.
+        var sharedBuffers = await Sql.ScalarAsync<long>(
+            server.ConnectionString, "SELECT setting::bigint * 8192 / 1048576 FROM pg_settings WHERE name = 'shared_buffers'");
+        var quarterOfMemory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 / 1048576;
+        Assert.Equal(Math.Clamp(quarterOfMemory, 128, 2048), sharedBuffers);
+        Assert.Equal("4GB", await Sql.ScalarAsync<string>(server.ConnectionString, "SHOW max_wal_size"));
     }
 
     [Fact]
