@@ -163,7 +163,7 @@ internal sealed class SubjectGrain(
             _gate.ExitPipelined();
         }
 
-        Published(fold);
+        Publish(fold);
         if (Mode == PersistenceMode.Journal && SnapshotDue)
         {
             await SnapshotAsync(_options.SnapshotEverySignals);
@@ -199,7 +199,7 @@ internal sealed class SubjectGrain(
             _gate.ExitExclusive();
         }
 
-        Published(fold);
+        Publish(fold);
         return fold.Outcomes;
     }
 
@@ -379,7 +379,7 @@ internal sealed class SubjectGrain(
             entry.BandBefore, entry.BandAfter, entry.ModelVersion, CrossingRows.ReasonsToJson(reasons), entry.OccurredAt, entry.RecordedAt);
 
     /// <summary>Counts the stored signals and tells the crossing sinks and this subject's watchers.</summary>
-    private void Published(FoldedSignals fold)
+    private void Publish(FoldedSignals fold)
     {
         if (fold.Entries.Count == 0)
         {
