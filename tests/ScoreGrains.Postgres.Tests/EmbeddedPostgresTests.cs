@@ -33,7 +33,7 @@ public sealed class EmbeddedPostgresTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ADurableServerKeepsFsyncAndSynchronousCommitOn()
+    public async Task ADurableServerKeepsFsyncAndSynchronousCommitOnAndIsSizedForTheJournal()
     {
         using var folder = new TempFolder("durable");
         var options = Servers.Throwaway(folder.Path);
