@@ -6,10 +6,7 @@ namespace ScoreGrains.Scoring;
 public static class SubjectKinds
 {
     /// <summary>All kinds, in enum order.</summary>
-    public static IReadOnlyList<SubjectKind> All => Kinds;
-
-    // Parsed for every signal: loop over the array itself, not through the interface's boxed enumerator.
-    private static readonly SubjectKind[] Kinds = [SubjectKind.Citizen, SubjectKind.Company, SubjectKind.Official];
+    public static IReadOnlyList<SubjectKind> All { get; } = [SubjectKind.Citizen, SubjectKind.Company, SubjectKind.Official];
 
     /// <summary>
     /// Parses exactly "citizen", "company" or "official", ASCII case-insensitive. Anything else
@@ -17,8 +14,10 @@ public static class SubjectKinds
     /// </summary>
     public static bool TryParse(string? text, out SubjectKind kind)
     {
-        foreach (var candidate in Kinds)
+        // Parsed for every signal: index, so no enumerator is boxed.
+        for (var i = 0; i < All.Count; i++)
         {
+            var candidate = All[i];
             if (text is not null && Ascii.EqualsIgnoreCase(text, ToKey(candidate)))
             {
                 kind = candidate;
