@@ -24,9 +24,10 @@ internal static class Usage
             Load:     --rate 5000 (signals/s; 0 or max = closed loop)  --ramp 5s  --duration 30s  --count 1m
                       --batch 100  --producers 4  --max-in-flight 256  --drain-timeout 30s
             Find max: --mode find-max  --rate START  --step-duration 15s  --step-factor 1.5  --refinements 2
+                      --hold 60s (hold the found rate, -10% while it fails; default 0: off)
                       --max-p99 500ms  --max-error-rate 0.001  --no-latency-at-half
             Journal:  --mode journal-vs-baseline  --compare per-signal,journal,copy  --fixed-rate R (default: half the per-signal max)
-                      --journal-start-rate R (default: 4x the per-signal max)  --copy-connections 2  --copy-batches 500,5000
+                      --journal-start-rate R (default: --rate)  --copy-connections 2  --copy-batches 500,5000
                       --mode journal-size  --count ROWS  --subjects N  --replay-samples 1000
             Measure:  --activate (every subject once first)  --activate-batch 40  --check  --yardstick  --yardstick-duration 10s  --measure-memory  --compare-rate R (generator)
             Output:   --out DIR (default loadtests/results)  --progress-every 2s (plain output)  --models DIR

@@ -12,12 +12,15 @@ using ScoreGrains.Silo.Hosting;
 namespace ScoreGrains.LoadTest.Journal;
 
 /// <summary>One persistence mode's figures in the journal benchmark.</summary>
+/// <param name="MaxSustainableRate">The found rate after its hold (the search's result).</param>
+/// <param name="ShortStepMax">The highest rate that passed a short step, before the hold.</param>
 /// <param name="AtFixedRate">Open loop at the rate both modes are run at, for comparable latency.</param>
 /// <param name="Commits">Journal mode: group commits during the measured load (after activation), with their appends and rows.</param>
 /// <param name="Storage">Journal mode: the journal's size at the end, from the rows this run wrote.</param>
 public sealed record ModeFigures(
     string Persistence,
     double? MaxSustainableRate,
+    double? ShortStepMax,
     PhaseResult? Activation,
     PhaseResult? AtFixedRate,
     long Commits,
@@ -48,8 +51,9 @@ public sealed record JournalComparisonResult(
 /// <summary>
 /// The journal benchmark (issue 4) in one run: for each persistence mode a fresh in-process silo with its own fresh,
 /// durable embedded PostgreSQL and its own subject ids; activate every subject, then find the max sustainable rate
-/// (same bound, same workload) and an open-loop stretch at one fixed rate for both; then, with no silo running, the same
-/// journal rows written straight into a fresh <c>signal_journal</c> by binary COPY.
+/// (same bound, same workload, same hold, each search from its own start rate so that neither figure moves the other)
+/// and an open-loop stretch at one fixed rate for both; then, with no silo running, the same journal rows written
+/// straight into a fresh <c>signal_journal</c> by binary COPY.
 /// </summary>
 public sealed class JournalComparison(
     LoadTestOptions options,
@@ -88,8 +92,7 @@ public sealed class JournalComparison(
                     perSignal = await RunSiloAsync("per-signal", options.Rate, deadline, token);
                     break;
                 case "journal":
-                    var start = options.JournalStartRate ?? Math.Max(options.Rate, 4 * (perSignal?.MaxSustainableRate ?? options.Rate));
-                    journal = await RunSiloAsync("journal", start, deadline, token);
+                    journal = await RunSiloAsync("journal", options.JournalStartRate ?? options.Rate, deadline, token);
                     break;
                 default:
                     copies = await RunCopyAsync(token);
@@ -136,7 +139,7 @@ public sealed class JournalComparison(
         var keep = atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero;
         await search.RunAsync(() => Remaining() - keep, token);
         Phases.AddRange(search.Steps.Select(s => s with { Name = $"{persistence} {s.Name}" }));
-        log($"{persistence}: max sustainable {(search.MaxSustainableRate is { } m ? m.ToString("N0", CultureInfo.InvariantCulture) + "/s" : "none")}");
+        log($"{persistence}: max sustainable {Rate(search.MaxSustainableRate)} (short steps: {Rate(search.ShortStepMax)})");
 
         if (atFixed is null && !token.IsCancellationRequested)
         {
@@ -153,6 +156,7 @@ public sealed class JournalComparison(
         return new ModeFigures(
             persistence,
             search.MaxSustainableRate,
+            search.ShortStepMax,
             activation,
             atFixed,
             (statistics?.Commits ?? 0) - commits,
@@ -161,6 +165,8 @@ public sealed class JournalComparison(
             statistics?.LargestBatch ?? 0,
             storage);
     }
+
+    private static string Rate(double? rate) => rate is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) + "/s" : "none";
 
     private async Task<PhaseResult> FixedRateAsync(LoadRunner runner, string persistence, double rate, CancellationToken token)
     {

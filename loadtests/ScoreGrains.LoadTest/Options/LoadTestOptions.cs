@@ -89,6 +89,12 @@ public sealed class LoadTestOptions
     /// <summary>Find-max: rate refinements by bisection after the first failing step.</summary>
     public int Refinements { get; set; } = 2;
 
+    /// <summary>
+    /// Find-max: hold the found rate this long before reporting it, stepping down 10% while it fails (zero: report
+    /// the short steps' maximum). Short steps overstate what is sustained: in-flight work can build for a minute first.
+    /// </summary>
+    public TimeSpan Hold { get; set; } = TimeSpan.Zero;
+
     /// <summary>Find-max: finish with a run at half the found rate and report its latency.</summary>
     public bool LatencyAtHalf { get; set; } = true;
 
@@ -129,7 +135,7 @@ public sealed class LoadTestOptions
     /// <summary>Journal benchmark: fixed rate for the latency of both modes (default: half the per-signal max).</summary>
     public double? FixedRate { get; set; }
 
-    /// <summary>Journal benchmark: first find-max rate of the journal mode (default: 4x the per-signal max).</summary>
+    /// <summary>Journal benchmark: first find-max rate of the journal mode (default: the start rate of both modes).</summary>
     public double? JournalStartRate { get; set; }
 
     /// <summary>Journal benchmark: the modes to run, in order (journal, per-signal, copy).</summary>

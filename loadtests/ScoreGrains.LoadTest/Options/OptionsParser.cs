@@ -122,6 +122,7 @@ public static class OptionsParser
             case "step-duration": o.StepDuration = Time(name, V()); break;
             case "step-factor": o.StepFactor = Number(name, V()); break;
             case "refinements": o.Refinements = (int)Number(name, V()); break;
+            case "hold": o.Hold = Time(name, V()); break;
             case "no-latency-at-half": o.LatencyAtHalf = false; break;
             case "check": o.Check = true; break;
             case "activate": o.Activate = true; break;

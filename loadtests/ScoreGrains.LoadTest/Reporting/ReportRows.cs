@@ -102,7 +102,8 @@ public static class ReportRows
                 continue;
             }
 
-            rows.Add(($"{mode.Persistence}: max sustainable", mode.MaxSustainableRate is { } max ? F($"{max:N0} signals/s") : "none of the steps met the bound"));
+            rows.Add(($"{mode.Persistence}: max sustainable", (mode.MaxSustainableRate is { } max ? F($"{max:N0} signals/s") : "none of the steps met the bound")
+                + (mode.ShortStepMax is { } shortMax && shortMax != mode.MaxSustainableRate ? F($" (short steps: {shortMax:N0}/s)") : "")));
             if (mode.AtFixedRate is { } at)
             {
                 rows.Add(($"{mode.Persistence}: at {at.TargetRate:N0}/s", Latency(at.Steady)));

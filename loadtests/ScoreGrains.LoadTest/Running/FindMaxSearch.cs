@@ -6,16 +6,26 @@ namespace ScoreGrains.LoadTest.Running;
 /// <summary>
 /// The closed loop around open-loop steps: run a step at a rate, judge it against the bound (p99 after the
 /// step's short ramp, error share, and acknowledged rate within 5% of the target), multiply the rate while steps
-/// pass, then bisect between the last passing and the first failing rate. Optionally ends with a longer run at
+/// pass, then bisect between the last passing and the first failing rate. With a hold, the found rate must then
+/// pass one long step (10% lower per failed try, at most three tries) to count. Optionally ends with a longer run at
 /// half the sustainable rate for its latency percentiles.
 /// </summary>
 public sealed class FindMaxSearch(LoadTestOptions options, LoadRunner runner)
 {
+    private const int HoldTries = 3;
+    private const double HoldStepDown = 0.9;
     private static readonly TimeSpan StepRamp = TimeSpan.FromSeconds(2);
 
     public List<PhaseResult> Steps { get; } = [];
 
+    /// <summary>The highest rate whose short step passed.</summary>
+    public double? ShortStepMax { get; private set; }
+
+    /// <summary>The held rate with a hold, else <see cref="ShortStepMax"/>.</summary>
     public double? MaxSustainableRate { get; private set; }
+
+    // Time kept aside for the holds while the short steps run.
+    private TimeSpan HoldReserve => options.Hold > TimeSpan.Zero ? (options.Hold + StepRamp + TimeSpan.FromSeconds(1)) * 2 : TimeSpan.Zero;
 
     public PhaseResult? AtHalf { get; private set; }
 
@@ -25,7 +35,7 @@ public sealed class FindMaxSearch(LoadTestOptions options, LoadRunner runner)
         double? fail = null;
         var rate = options.Rate;
         var refinements = 0;
-        while (!cancellationToken.IsCancellationRequested && remaining() > options.StepDuration + StepRamp)
+        while (!cancellationToken.IsCancellationRequested && remaining() - HoldReserve > options.StepDuration + StepRamp)
         {
             var step = await runner.RunPhaseAsync(
                 new PhasePlan($"step {Steps.Count + 1}: {rate.ToString("0", CultureInfo.InvariantCulture)}/s", rate, StepRamp, options.StepDuration + StepRamp, null),
@@ -70,14 +80,36 @@ public sealed class FindMaxSearch(LoadTestOptions options, LoadRunner runner)
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); // let the silo settle between steps
         }
 
-        MaxSustainableRate = pass;
+        ShortStepMax = pass;
+        MaxSustainableRate = options.Hold > TimeSpan.Zero && pass is { } found ? await HoldAsync(found, remaining, cancellationToken) : pass;
         var halfDuration = options.StepDuration * 2;
-        if (options.LatencyAtHalf && pass is { } max && !cancellationToken.IsCancellationRequested && remaining() > halfDuration)
+        if (options.LatencyAtHalf && MaxSustainableRate is { } max && !cancellationToken.IsCancellationRequested && remaining() > halfDuration)
         {
             AtHalf = await runner.RunPhaseAsync(
                 new PhasePlan($"at half: {(max / 2).ToString("0", CultureInfo.InvariantCulture)}/s", max / 2, StepRamp, halfDuration, null),
                 cancellationToken);
         }
+    }
+
+    private async Task<double?> HoldAsync(double rate, Func<TimeSpan> remaining, CancellationToken cancellationToken)
+    {
+        for (var held = 0; held < HoldTries && !cancellationToken.IsCancellationRequested && remaining() > options.Hold + StepRamp; held++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var step = await runner.RunPhaseAsync(
+                new PhasePlan(string.Create(CultureInfo.InvariantCulture, $"hold {held + 1}: {rate:0}/s for {options.Hold.TotalSeconds:0} s"), rate, StepRamp, options.Hold + StepRamp, null),
+                cancellationToken);
+            var verdict = Judge(step);
+            Steps.Add(step with { Verdict = verdict ?? "held" });
+            if (verdict is null && !cancellationToken.IsCancellationRequested)
+            {
+                return rate;
+            }
+
+            rate *= HoldStepDown;
+        }
+
+        return null;
     }
 
     private string? Judge(PhaseResult step)
