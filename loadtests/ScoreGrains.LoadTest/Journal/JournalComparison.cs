@@ -14,6 +14,7 @@ namespace ScoreGrains.LoadTest.Journal;
 /// <summary>One persistence mode's figures in the journal benchmark.</summary>
 /// <param name="MaxSustainableRate">The found rate after its hold (the search's result).</param>
 /// <param name="ShortStepMax">The highest rate that passed a short step, before the hold.</param>
+/// <param name="Saturated">Closed loop with every batch slot in use: the most this mode acknowledges, whatever the latency.</param>
 /// <param name="AtFixedRate">Open loop at the rate both modes are run at, for comparable latency.</param>
 /// <param name="Commits">Journal mode: group commits during the measured load (after activation), with their appends and rows.</param>
 /// <param name="Storage">Journal mode: the journal's size at the end, from the rows this run wrote.</param>
@@ -21,6 +22,7 @@ public sealed record ModeFigures(
     string Persistence,
     double? MaxSustainableRate,
     double? ShortStepMax,
+    PhaseResult? Saturated,
     PhaseResult? Activation,
     PhaseResult? AtFixedRate,
     long Commits,
@@ -45,7 +47,17 @@ public sealed record JournalComparisonResult(
 
     public double? JournalToPerSignal => Journal?.MaxSustainableRate is { } j && PerSignal?.MaxSustainableRate is { } p && p > 0 ? j / p : null;
 
+    /// <summary>
+    /// The same ratio at saturation. Per-signal's ack latency for a batch of 500 is already ~300 ms when idle (one
+    /// fsync'd write per subject), so its p99-bounded rate swings with every slow fsync; its throughput does not.
+    /// </summary>
+    public double? SaturatedJournalToPerSignal =>
+        Journal?.Saturated?.AckedPerSecond is { } j && PerSignal?.Saturated?.AckedPerSecond is { } p && p > 0 ? j / p : null;
+
     public double? JournalToRawCopy => Journal?.MaxSustainableRate is { } j && RawCopyLimit is { } c && c > 0 ? j / c : null;
+
+    /// <summary>Journal throughput at saturation against the raw COPY limit, which is a throughput at saturation too.</summary>
+    public double? SaturatedJournalToRawCopy => Journal?.Saturated?.AckedPerSecond is { } j && RawCopyLimit is { } c && c > 0 ? j / c : null;
 }
 
 /// <summary>
@@ -70,6 +82,8 @@ public sealed class JournalComparison(
     public List<PhaseResult> Phases { get; } = [];
 
     private TimeSpan FixedDuration => (options.StepDuration * 2) + StepRamp;
+
+    private TimeSpan SaturatedDuration => options.StepDuration * 2;
 
     private TimeSpan CopyTime => TimeSpan.FromSeconds(Math.Max(5, options.StepDuration.TotalSeconds)) * options.CopyBatches.Count;
 
@@ -136,10 +150,19 @@ public sealed class JournalComparison(
 
         log($"{persistence}: find-max from {startRate:N0}/s (x{options.StepFactor} per {options.StepDuration.TotalSeconds:0} s step, p99 <= {options.MaxP99.TotalMilliseconds:0} ms)");
         var search = new FindMaxSearch(modeOptions, runner);
-        var keep = atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero;
+        var keep = SaturatedDuration + TimeSpan.FromSeconds(5) + (atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero);
         await search.RunAsync(() => Remaining() - keep, token);
         Phases.AddRange(search.Steps.Select(s => s with { Name = $"{persistence} {s.Name}" }));
         log($"{persistence}: max sustainable {Rate(search.MaxSustainableRate)} (short steps: {Rate(search.ShortStepMax)})");
+
+        PhaseResult? saturated = null;
+        if (!token.IsCancellationRequested)
+        {
+            log($"{persistence}: closed loop for {SaturatedDuration.TotalSeconds:0} s with all {options.MaxInFlight} batch slots in use (throughput at saturation)");
+            saturated = await runner.RunPhaseAsync(new PhasePlan($"{persistence} saturated", 0, TimeSpan.Zero, SaturatedDuration, null), token);
+            Phases.Add(saturated);
+            await Task.Delay(TimeSpan.FromSeconds(3), token); // let the backlog drain before the next phase
+        }
 
         if (atFixed is null && !token.IsCancellationRequested)
         {
@@ -157,6 +180,7 @@ public sealed class JournalComparison(
             persistence,
             search.MaxSustainableRate,
             search.ShortStepMax,
+            saturated,
             activation,
             atFixed,
             (statistics?.Commits ?? 0) - commits,

@@ -104,6 +104,11 @@ public static class ReportRows
 
             rows.Add(($"{mode.Persistence}: max sustainable", (mode.MaxSustainableRate is { } max ? F($"{max:N0} signals/s") : "none of the steps met the bound")
                 + (mode.ShortStepMax is { } shortMax && shortMax != mode.MaxSustainableRate ? F($" (short steps: {shortMax:N0}/s)") : "")));
+            if (mode.Saturated is { } saturated)
+            {
+                rows.Add(($"{mode.Persistence}: saturated", F($"{saturated.AckedPerSecond:N0} signals/s acknowledged, closed loop (p50 {saturated.Steady.P50Ms:0} / p99 {saturated.Steady.P99Ms:0} ms)")));
+            }
+
             if (mode.AtFixedRate is { } at)
             {
                 rows.Add(($"{mode.Persistence}: at {at.TargetRate:N0}/s", Latency(at.Steady)));
@@ -135,9 +140,19 @@ public static class ReportRows
             rows.Add(("journal / per-signal", F($"{vsPerSignal:0.00}x (target >= 10x)")));
         }
 
+        if (jc.SaturatedJournalToPerSignal is { } saturatedRatio)
+        {
+            rows.Add(("journal / per-signal, saturated", F($"{saturatedRatio:0.00}x")));
+        }
+
         if (jc.JournalToRawCopy is { } vsCopy)
         {
             rows.Add(("journal / raw COPY", F($"{vsCopy:P0} of {jc.RawCopyLimit:N0} rows/s (target >= 50%)")));
+        }
+
+        if (jc.SaturatedJournalToRawCopy is { } saturatedVsCopy)
+        {
+            rows.Add(("journal / raw COPY, saturated", F($"{saturatedVsCopy:P0}")));
         }
     }
 
