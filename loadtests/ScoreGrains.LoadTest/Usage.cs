@@ -24,7 +24,7 @@ internal static class Usage
             Load:     --rate 5000 (signals/s; 0 or max = closed loop)  --ramp 5s  --duration 30s  --count 1m
                       --batch 100  --producers 4  --max-in-flight 256  --drain-timeout 30s
             Find max: --mode find-max  --rate START  --step-duration 15s  --step-factor 1.5  --refinements 2
-                      --hold 60s (hold the found rate, -10% while it fails; default 0: off)
+                      --hold 60s (hold the found rate, -20% while it fails, 4 tries; default 0: off)
                       --max-p99 500ms  --max-error-rate 0.001  --no-latency-at-half
             Journal:  --mode journal-vs-baseline  --compare per-signal,journal,copy  --fixed-rate R (default: half the per-signal max)
                       --journal-start-rate R (default: --rate)  --copy-connections 2  --copy-batches 500,5000

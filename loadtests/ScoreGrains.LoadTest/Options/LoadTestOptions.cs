@@ -90,7 +90,7 @@ public sealed class LoadTestOptions
     public int Refinements { get; set; } = 2;
 
     /// <summary>
-    /// Find-max: hold the found rate this long before reporting it, stepping down 10% while it fails (zero: report
+    /// Find-max: hold the found rate this long before reporting it, stepping down 20% while it fails (zero: report
     /// the short steps' maximum). Short steps overstate what is sustained: in-flight work can build for a minute first.
     /// </summary>
     public TimeSpan Hold { get; set; } = TimeSpan.Zero;

@@ -7,13 +7,13 @@ namespace ScoreGrains.LoadTest.Running;
 /// The closed loop around open-loop steps: run a step at a rate, judge it against the bound (p99 after the
 /// step's short ramp, error share, and acknowledged rate within 5% of the target), multiply the rate while steps
 /// pass, then bisect between the last passing and the first failing rate. With a hold, the found rate must then
-/// pass one long step (10% lower per failed try, at most three tries) to count. Optionally ends with a longer run at
+/// pass one long step (20% lower per failed try, at most four tries) to count. Optionally ends with a longer run at
 /// half the sustainable rate for its latency percentiles.
 /// </summary>
 public sealed class FindMaxSearch(LoadTestOptions options, LoadRunner runner)
 {
-    private const int HoldTries = 3;
-    private const double HoldStepDown = 0.9;
+    private const int HoldTries = 4;
+    private const double HoldStepDown = 0.8;
     private static readonly TimeSpan StepRamp = TimeSpan.FromSeconds(2);
 
     public List<PhaseResult> Steps { get; } = [];
