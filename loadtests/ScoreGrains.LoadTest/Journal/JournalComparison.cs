@@ -17,6 +17,8 @@ namespace ScoreGrains.LoadTest.Journal;
 /// <param name="Saturated">Closed loop with every batch slot in use: the most this mode acknowledges, whatever the latency.</param>
 /// <param name="AtFixedRate">Open loop at the rate both modes are run at, for comparable latency.</param>
 /// <param name="Commits">Journal mode: group commits during the measured load (after activation), with their appends and rows.</param>
+/// <param name="LargestBatch">Journal mode: most grain appends in one commit.</param>
+/// <param name="SlowestCommit">Journal mode: the longest a commit took, activation included.</param>
 /// <param name="Storage">Journal mode: the journal's size at the end, from the rows this run wrote.</param>
 public sealed record ModeFigures(
     string Persistence,
@@ -29,6 +31,7 @@ public sealed record ModeFigures(
     long Appends,
     long Rows,
     long LargestBatch,
+    TimeSpan SlowestCommit,
     JournalStorage? Storage)
 {
     public double? RowsPerCommit => Commits == 0 ? null : (double)Rows / Commits;
@@ -187,6 +190,7 @@ public sealed class JournalComparison(
             (statistics?.Appends ?? 0) - appends,
             (statistics?.Rows ?? 0) - rows,
             statistics?.LargestBatch ?? 0,
+            statistics?.SlowestCommit ?? TimeSpan.Zero,
             storage);
     }
 

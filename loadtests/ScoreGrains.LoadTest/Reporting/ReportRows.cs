@@ -121,7 +121,7 @@ public static class ReportRows
 
             if (mode.RowsPerCommit is { } perCommit)
             {
-                rows.Add(($"{mode.Persistence}: group commit", F($"{mode.Commits:N0} commits of {perCommit:0} rows ({(double)mode.Appends / mode.Commits:0.0} grain appends) on average, largest {mode.LargestBatch:N0} rows")));
+                rows.Add(($"{mode.Persistence}: group commit", F($"{mode.Commits:N0} commits of {perCommit:0} rows ({(double)mode.Appends / mode.Commits:0.0} grain appends) on average, largest {mode.LargestBatch:N0} appends; slowest commit {mode.SlowestCommit.TotalMilliseconds:N0} ms")));
             }
 
             if (mode.Storage is { } st)

@@ -22,4 +22,11 @@ public sealed class JournalOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan CommitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A commit that takes at least this long is logged as a warning with where its time went (COPY, crossings,
+    /// COMMIT): every caller in the batch waited that long, and all their batches with them.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan SlowCommit { get; set; } = TimeSpan.FromSeconds(1);
 }

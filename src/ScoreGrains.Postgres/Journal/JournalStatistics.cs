@@ -7,6 +7,7 @@ public sealed class JournalStatistics
     private long _appends;
     private long _rows;
     private long _largestBatch;
+    private long _slowestCommitTicks;
     private long _waiting;
 
     /// <summary>Transactions committed.</summary>
@@ -21,6 +22,9 @@ public sealed class JournalStatistics
     /// <summary>Most append calls completed by a single commit.</summary>
     public long LargestBatch => Interlocked.Read(ref _largestBatch);
 
+    /// <summary>The longest a commit took, from BEGIN to COMMIT.</summary>
+    public TimeSpan SlowestCommit => TimeSpan.FromTicks(Interlocked.Read(ref _slowestCommitTicks));
+
     /// <summary>Appends queued or committing right now: their callers wait.</summary>
     public long Waiting => Interlocked.Read(ref _waiting);
 
@@ -28,14 +32,19 @@ public sealed class JournalStatistics
 
     internal void RecordDone() => Interlocked.Decrement(ref _waiting);
 
-    internal void RecordCommit(int appends, int rows)
+    internal void RecordCommit(int appends, int rows, TimeSpan took)
     {
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _appends, appends);
         Interlocked.Add(ref _rows, rows);
+        RaiseTo(ref _largestBatch, appends);
+        RaiseTo(ref _slowestCommitTicks, took.Ticks);
+    }
+
+    private static void RaiseTo(ref long field, long value)
+    {
         long seen;
-        while (appends > (seen = Interlocked.Read(ref _largestBatch)) &&
-               Interlocked.CompareExchange(ref _largestBatch, appends, seen) != seen)
+        while (value > (seen = Interlocked.Read(ref field)) && Interlocked.CompareExchange(ref field, value, seen) != seen)
         {
         }
     }

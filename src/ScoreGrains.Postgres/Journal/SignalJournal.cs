@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -154,7 +155,7 @@ public sealed class SignalJournal : IAsyncDisposable
                 var rows = 0;
                 for (var pending = first; pending is not null; pending = rows < _options.MaxBatchRows && queue.TryTake(out var next) ? next : null)
                 {
-                    if (System.Diagnostics.Stopwatch.GetElapsedTime(pending.QueuedAt) > _options.CommitTimeout)
+                    if (Stopwatch.GetElapsedTime(pending.QueuedAt) > _options.CommitTimeout)
                     {
                         // Waited its whole budget behind stuck commits: tell the caller now rather than commit late.
                         pending.Fail(new JournalUnavailableException($"The journal could not start a commit within {_options.CommitTimeout}."));
@@ -187,8 +188,9 @@ public sealed class SignalJournal : IAsyncDisposable
         try
         {
             connection ??= _dataSource.OpenConnection();
-            var sequences = Write(connection, batch);
-            Statistics.RecordCommit(batch.Count, rows);
+            var started = Stopwatch.GetTimestamp();
+            var sequences = Write(connection, batch, rows, started);
+            Statistics.RecordCommit(batch.Count, rows, Stopwatch.GetElapsedTime(started));
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Complete(sequences[i]);
@@ -232,10 +234,11 @@ public sealed class SignalJournal : IAsyncDisposable
         }
     }
 
-    private IReadOnlyList<long>[] Write(NpgsqlConnection connection, List<PendingAppend> batch)
+    private IReadOnlyList<long>[] Write(NpgsqlConnection connection, List<PendingAppend> batch, int rows, long started)
     {
         Execute(connection, "BEGIN", _timeoutSeconds);
         CopyRows(connection, batch, _options.CommitTimeout);
+        var copied = Stopwatch.GetTimestamp();
 
         var sequences = new IReadOnlyList<long>[batch.Count];
         var crossingCount = batch.Sum(p => p.Crossings.Count);
@@ -251,7 +254,16 @@ public sealed class SignalJournal : IAsyncDisposable
             }
         }
 
+        var crossed = Stopwatch.GetTimestamp();
         Execute(connection, "COMMIT", _timeoutSeconds);
+        if (Stopwatch.GetElapsedTime(started) is var took && took >= _options.SlowCommit)
+        {
+            _logger.LogWarning(
+                "Slow journal commit: {Appends} appends ({Rows} rows, {Crossings} crossings) took {Took:0} ms: BEGIN and COPY {Copy:0} ms, crossings {CrossingsTook:0} ms, COMMIT {CommitTook:0} ms",
+                batch.Count, rows, crossingCount, took.TotalMilliseconds, Stopwatch.GetElapsedTime(started, copied).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(copied, crossed).TotalMilliseconds, Stopwatch.GetElapsedTime(crossed).TotalMilliseconds);
+        }
+
         for (var i = 0; i < batch.Count; i++)
         {
             sequences[i] ??= [];

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Tests.Infrastructure;
@@ -31,6 +33,30 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         Assert.True(journal.Statistics.LargestBatch >= Appends / 2, $"largest batch was {journal.Statistics.LargestBatch}");
         var stored = await new JournalReader(dataSource).ReadAfterAsync(subject, 0);
         Assert.Equal(Enumerable.Range(1, Appends).Select(i => (long)i), stored.Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task ASlowCommitIsLoggedWithWhereItsTimeWent()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        var logger = new FakeLogger<SignalJournal>();
+        await using var journal = new SignalJournal(dataSource, new JournalOptions { SlowCommit = TimeSpan.FromMilliseconds(300) }, logger);
+        var subject = "citizen/" + Signals.NewId();
+        var held = TimeSpan.FromMilliseconds(600);
+
+        // The commit's COPY waits on the lock for at least as long as the test holds it.
+        await using (var hold = await JournalLock.HoldAsync(fixture.Database.ConnectionString))
+        {
+            var append = journal.AppendAsync([Entry(subject, 1)], []);
+            await Task.Delay(held);
+            await hold.ReleaseAsync();
+            await append;
+        }
+
+        Assert.True(journal.Statistics.SlowestCommit >= held - TimeSpan.FromMilliseconds(50), $"slowest commit {journal.Statistics.SlowestCommit}");
+        var warning = Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Contains("Slow journal commit: 1 appends (1 rows, 0 crossings)", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("BEGIN and COPY", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
