@@ -48,19 +48,20 @@ public sealed record JournalComparisonResult(
 {
     public double? RawCopyLimit => RawCopy.Count == 0 ? null : RawCopy.Max(c => c.RowsPerSecond);
 
-    public double? JournalToPerSignal => Journal?.MaxSustainableRate is { } j && PerSignal?.MaxSustainableRate is { } p && p > 0 ? j / p : null;
+    public double? JournalToPerSignal => Ratio(Journal?.MaxSustainableRate, PerSignal?.MaxSustainableRate);
 
     /// <summary>
     /// The same ratio at saturation. Per-signal's ack latency for a batch of 500 is already ~300 ms when idle (one
     /// fsync'd write per subject), so its p99-bounded rate swings with every slow fsync; its throughput does not.
     /// </summary>
-    public double? SaturatedJournalToPerSignal =>
-        Journal?.Saturated?.AckedPerSecond is { } j && PerSignal?.Saturated?.AckedPerSecond is { } p && p > 0 ? j / p : null;
+    public double? SaturatedJournalToPerSignal => Ratio(Journal?.Saturated?.AckedPerSecond, PerSignal?.Saturated?.AckedPerSecond);
 
-    public double? JournalToRawCopy => Journal?.MaxSustainableRate is { } j && RawCopyLimit is { } c && c > 0 ? j / c : null;
+    public double? JournalToRawCopy => Ratio(Journal?.MaxSustainableRate, RawCopyLimit);
 
     /// <summary>Journal throughput at saturation against the raw COPY limit, which is a throughput at saturation too.</summary>
-    public double? SaturatedJournalToRawCopy => Journal?.Saturated?.AckedPerSecond is { } j && RawCopyLimit is { } c && c > 0 ? j / c : null;
+    public double? SaturatedJournalToRawCopy => Ratio(Journal?.Saturated?.AckedPerSecond, RawCopyLimit);
+
+    private static double? Ratio(double? of, double? to) => of is { } a && to is { } b && b > 0 ? a / b : null;
 }
 
 /// <summary>

@@ -24,7 +24,7 @@ public sealed class FindMaxSearch(LoadTestOptions options, LoadRunner runner)
     /// <summary>The held rate with a hold, else <see cref="ShortStepMax"/>.</summary>
     public double? MaxSustainableRate { get; private set; }
 
-    // Time kept aside for the holds while the short steps run.
+    // Time kept aside while the short steps run: enough for two holds (more run only if the budget still allows).
     private TimeSpan HoldReserve => options.Hold > TimeSpan.Zero ? (options.Hold + StepRamp + TimeSpan.FromSeconds(1)) * 2 : TimeSpan.Zero;
 
     public PhaseResult? AtHalf { get; private set; }
