@@ -104,6 +104,40 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task CrossingsCommitWithTheirEntriesAndAFailedCrossingInsertAcknowledgesNothing()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        await using var journal = new SignalJournal(dataSource, new JournalOptions { Writers = 1 }, NullLogger<SignalJournal>.Instance);
+        var broken = "citizen/" + Signals.NewId();
+        var fine = "citizen/" + Signals.NewId();
+
+        // The crossing's reasons are not JSON: the insert sent with the COMMIT fails, so the entries must not commit.
+        var failed = journal.AppendAsync([Entry(broken, 1)], [Crossing(broken, 1, reasonsJson: "not json")]);
+        await Assert.ThrowsAsync<JournalUnavailableException>(() => failed);
+        Assert.Empty(await new JournalReader(dataSource).ReadAfterAsync(broken, 0));
+
+        // The writer carries on with a fresh connection; the sequences it returns are the stored ones, in order.
+        var sequences = await journal.AppendAsync([Entry(fine, 1), Entry(fine, 2)], [Crossing(fine, 1), Crossing(fine, 2)]);
+        Assert.Equal(2, (await new JournalReader(dataSource).ReadAfterAsync(fine, 0)).Count);
+        await using var read = dataSource.CreateCommand("SELECT sequence FROM crossings WHERE subject_key = $1 ORDER BY journal_seq");
+        read.Parameters.Add(new NpgsqlParameter { Value = fine });
+        var stored = new List<long>();
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stored.Add(reader.GetInt64(0));
+            }
+        }
+
+        Assert.Equal(stored, sequences);
+        Assert.True(stored[0] < stored[1], $"sequences {stored[0]}, {stored[1]}");
+        await using var count = dataSource.CreateCommand("SELECT count(*) FROM crossings WHERE subject_key = $1");
+        count.Parameters.Add(new NpgsqlParameter { Value = broken });
+        Assert.Equal(0L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task LookupsWaitingTogetherShareOneQueryAndEachGetsItsOwnAnswer()
     {
         await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
@@ -127,6 +161,9 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         Assert.All(answers, answer => Assert.Equal(["s1"], answer));
         Assert.True(lookup.Queries <= 2, $"{subjects.Count} waiting lookups took {lookup.Queries} queries");
     }
+
+    private static CrossingRecord Crossing(string subject, long seq, string reasonsJson = "[]") => new(
+        subject, "citizen", seq, $"s{seq}", "bill.paid", 600, 601, "fair", "good", "citizen-test", reasonsJson, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
     private static JournalEntry Entry(string subject, long seq) => new(
         subject, seq, $"s{seq}", "bill.paid", null, DateTimeOffset.UtcNow, "tests", 600, 601, "fair", "fair", "citizen-test", DateTimeOffset.UtcNow);
