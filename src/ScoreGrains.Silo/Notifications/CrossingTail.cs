@@ -20,6 +20,7 @@ internal sealed class CrossingTail(CrossingFeedReader reader, CrossingHub hub, I
     public const int PageSize = 1_000;
     public const int ListenerCapacity = 4_096;
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
 
@@ -73,17 +74,12 @@ internal sealed class CrossingTail(CrossingFeedReader reader, CrossingHub hub, I
             _ready.TrySetResult();
             while (!stoppingToken.IsCancellationRequested)
             {
-                await _reading.WaitAsync(stoppingToken);
-                try
+                if (!await TryReadNewAsync(stoppingToken))
                 {
-                    if (ListenerCount > 0)
-                    {
-                        await RetryAsync(ReadNewAsync, stoppingToken);
-                    }
-                }
-                finally
-                {
-                    _reading.Release();
+                    // Retried after a pause, without holding the read lock: a connection may join meanwhile (at
+                    // the position read last) rather than wait for the database.
+                    await Task.Delay(RetryInterval, stoppingToken);
+                    continue;
                 }
 
                 await WaitForWakeAsync(stoppingToken);
@@ -126,14 +122,38 @@ internal sealed class CrossingTail(CrossingFeedReader reader, CrossingHub hub, I
         }
     }
 
-    private async Task<long> ReadNewAsync(CancellationToken cancellationToken)
+    /// <summary>Reads what is new if anyone listens; false when the feed could not be read.</summary>
+    private async Task<bool> TryReadNewAsync(CancellationToken cancellationToken)
+    {
+        await _reading.WaitAsync(cancellationToken);
+        try
+        {
+            if (ListenerCount > 0)
+            {
+                await ReadNewAsync(cancellationToken);
+            }
+
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Could not read the crossing feed; trying again in {RetryInterval}.", RetryInterval);
+            return false;
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    private async Task ReadNewAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             var records = await reader.ReadAsync(new CrossingQuery(_last, PageSize), cancellationToken);
             if (records.Count == 0)
             {
-                return _last;
+                return;
             }
 
             var crossings = records.Select(r => r.ToCrossing()).ToList();
@@ -149,7 +169,7 @@ internal sealed class CrossingTail(CrossingFeedReader reader, CrossingHub hub, I
 
             if (records.Count < PageSize)
             {
-                return _last;
+                return;
             }
         }
     }
@@ -164,8 +184,8 @@ internal sealed class CrossingTail(CrossingFeedReader reader, CrossingHub hub, I
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                logger.LogWarning(exception, "Could not read the crossing feed; trying again in a second.");
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                logger.LogWarning(exception, "Could not read the crossing feed; trying again in {RetryInterval}.", RetryInterval);
+                await Task.Delay(RetryInterval, cancellationToken);
             }
         }
     }

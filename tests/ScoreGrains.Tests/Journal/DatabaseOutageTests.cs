@@ -11,7 +11,7 @@ using ScoreGrains.Tests.Infrastructure;
 
 namespace ScoreGrains.Tests.Journal;
 
-/// <summary>PostgreSQL stops under load: no false ack, a bounded 503 with Retry-After, and recovery by itself.</summary>
+/// <summary>PostgreSQL stops under load: no false ack, a bounded 503 with Retry-After (reads too), and recovery by itself.</summary>
 [Collection(ClusterCollection.Name)]
 public sealed class DatabaseOutageTests
 {
@@ -47,6 +47,7 @@ public sealed class DatabaseOutageTests
 
             var before = await PostAsync(http, Signals.For("citizen", id, "bill.paid"));
             Assert.Equal(HttpStatusCode.OK, before.Status);
+            using var listening = await OpenStreamAsync(http);
 
             await database.DisposeAsync();
             var duringSignal = Signals.For("citizen", id, "bill.paid");
@@ -54,6 +55,20 @@ public sealed class DatabaseOutageTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, during.Status);
             Assert.NotNull(during.RetryAfter);
             Assert.Equal(SignalStatus.Failed, Assert.Single(during.Result.Outcomes).Status);
+
+            // Reads that go to PostgreSQL directly say so the same way, with a problem body, not a bare 500.
+            foreach (var path in new[] { "/v1/crossings", $"/v1/subjects/citizen/{id}/history" })
+            {
+                using var read = await http.GetAsync(path).WaitAsync(TimeSpan.FromSeconds(45));
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
+                Assert.NotNull(read.Headers.RetryAfter);
+                Assert.Equal("application/problem+json", read.Content.Headers.ContentType?.MediaType);
+            }
+
+            // The live tail keeps failing to read meanwhile; a new stream still joins it at once instead of
+            // waiting for the database behind the tail's retries.
+            using var joined = await OpenStreamAsync(http).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
 
             database = await EmbeddedPostgres.StartAsync(options, NullLogger.Instance, CancellationToken.None);
             var retried = await RetryUntilAcceptedAsync(http, duringSignal, TimeSpan.FromSeconds(60));
@@ -72,6 +87,13 @@ public sealed class DatabaseOutageTests
             await database.DisposeAsync();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private static async Task<HttpResponseMessage> OpenStreamAsync(HttpClient http)
+    {
+        var response = await http.GetAsync("/v1/crossings/stream", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response;
     }
 
     /// <summary>What a producer does with a 503: retry the same signal after Retry-After, for a bounded time.</summary>
