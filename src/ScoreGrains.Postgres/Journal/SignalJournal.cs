@@ -9,9 +9,8 @@ namespace ScoreGrains.Postgres.Journal;
 /// <summary>
 /// The signal journal's writer, with group commit: every append waiting at the moment a writer is free goes
 /// into one transaction (one binary COPY for the journal rows, one multi-row INSERT for any crossings, sent with
-/// the COMMIT), and every waiting caller
-/// completes when it commits. No timer: an idle journal commits a lone append at once, and batches grow by
-/// themselves while a commit is in flight.
+/// the COMMIT), and every waiting caller completes when it commits. No timer: an idle journal commits a lone
+/// append at once, and batches grow by themselves while a commit is in flight.
 /// </summary>
 /// <remarks>
 /// Each writer is a dedicated thread with its own connection, using Npgsql's synchronous calls: a commit's round

@@ -68,7 +68,6 @@ public sealed class DatabaseOutageTests
             // The live tail keeps failing to read meanwhile; a new stream still joins it at once instead of
             // waiting for the database behind the tail's retries.
             using var joined = await OpenStreamAsync(http).WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
 
             database = await EmbeddedPostgres.StartAsync(options, NullLogger.Instance, CancellationToken.None);
             var retried = await RetryUntilAcceptedAsync(http, duringSignal, TimeSpan.FromSeconds(60));
