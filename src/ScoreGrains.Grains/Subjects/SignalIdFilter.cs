@@ -17,15 +17,27 @@ public sealed class SignalIdFilter
     private const int Growth = 4;
     private const int FirstCapacity = 1024;
 
+    /// <summary>How probes are derived: see <see cref="Probing"/>. Filters in snapshots that lack it are version 0.</summary>
+    public const int CurrentVersion = 1;
+
     /// <summary>The filters' bits, oldest first; ids go into the last one.</summary>
     public List<byte[]> Stages { get; set; } = [];
 
     /// <summary>Ids added to the last filter.</summary>
     public int NewestCount { get; set; }
 
-    public bool MayContain(string signalId)
+    /// <summary>
+    /// 0: probes from XxHash3 of the id (snapshots written before the id ring kept hashes); 1: from the ring's
+    /// 128-bit hash of the id, so a new filter can be filled from the ring, which no longer keeps the ids.
+    /// </summary>
+    public int Version { get; set; }
+
+    /// <summary>A filter of the current version (a deserialised one keeps whatever version it was written with).</summary>
+    public static SignalIdFilter Create() => new() { Version = CurrentVersion };
+
+    public bool MayContain(string signalId, UInt128 idHash)
     {
-        var (first, step) = Hash(signalId);
+        var (first, step) = Probing(signalId, idHash);
         foreach (var stage in Stages)
         {
             if (AllSet(stage, first, step))
@@ -37,7 +49,20 @@ public sealed class SignalIdFilter
         return false;
     }
 
-    public void Add(string signalId)
+    public void Add(string signalId, UInt128 idHash) => Add(Probing(signalId, idHash));
+
+    /// <summary>Adds an id known only by its hash (filling a new filter from the ring).</summary>
+    public void Add(UInt128 idHash)
+    {
+        if (Version != CurrentVersion)
+        {
+            throw new InvalidOperationException($"A version {Version} filter needs the id itself, not its hash.");
+        }
+
+        Add(Probing(string.Empty, idHash));
+    }
+
+    private void Add((uint First, uint Step) probes)
     {
         if (Stages.Count == 0 || NewestCount >= Stages[^1].Length * 8 / BitsPerId)
         {
@@ -46,7 +71,7 @@ public sealed class SignalIdFilter
             NewestCount = 0;
         }
 
-        var (first, step) = Hash(signalId);
+        var (first, step) = probes;
         var bits = Stages[^1];
         var size = (uint)bits.Length * 8;
         for (uint i = 0; i < Probes; i++)
@@ -73,11 +98,11 @@ public sealed class SignalIdFilter
         return true;
     }
 
-    // Stored with snapshots, so the hash must be the same in every process: XxHash3 of the id's UTF-16 bytes
-    // (not string.GetHashCode, which is randomised per process). Two halves give the probes (double hashing).
-    private static (uint First, uint Step) Hash(string signalId)
+    // Stored with snapshots, so the hash must be the same in every process (not string.GetHashCode, which is
+    // randomised per process). Two 32-bit halves of a 64-bit hash give the probes (double hashing).
+    private (uint First, uint Step) Probing(string signalId, UInt128 idHash)
     {
-        var hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(signalId.AsSpan()));
+        var hash = Version == 0 ? XxHash3.HashToUInt64(MemoryMarshal.AsBytes(signalId.AsSpan())) : (ulong)idHash;
         return ((uint)hash, (uint)(hash >> 32) | 1);
     }
 }

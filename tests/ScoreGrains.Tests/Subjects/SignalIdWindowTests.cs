@@ -61,6 +61,59 @@ public sealed class SignalIdWindowTests
     }
 
     [Fact]
+    public void TheRingSurvivesTheSnapshotRoundTripAndKeepsEvictingTheOldest()
+    {
+        var window = new SignalIdWindow();
+        for (var i = 0; i < 10; i++)
+        {
+            window.Add($"s{i}", Start.AddMinutes(i), capacity: 8);
+        }
+
+        var json = System.Text.Json.JsonSerializer.Serialize(window);
+        var copy = System.Text.Json.JsonSerializer.Deserialize<SignalIdWindow>(json)!;
+        copy.Add("s10", Start.AddMinutes(10), capacity: 8);
+
+        Assert.DoesNotContain("s0", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"Recent\"", json, StringComparison.Ordinal);
+        Assert.All(Enumerable.Range(0, 3), i => Assert.False(copy.Contains($"s{i}")));
+        Assert.All(Enumerable.Range(3, 8), i => Assert.True(copy.Contains($"s{i}")));
+        Assert.Equal(Start.AddMinutes(2).UtcTicks, copy.HorizonTicks);
+    }
+
+    [Fact]
+    public void ASnapshotThatStoredTheIdsThemselvesStillAnswers()
+    {
+        // The shape written before the ring kept hashes: the ids in "Recent", and a filter of version 0.
+        var legacyFilter = new SignalIdFilter();
+        foreach (var id in new[] { "old-1", "old-2", "a", "b" })
+        {
+            legacyFilter.Add(id, default);
+        }
+
+        var filterJson = System.Text.Json.JsonSerializer.Serialize(legacyFilter).Replace(",\"Version\":0", "", StringComparison.Ordinal);
+        var json = $$"""
+            {"Recent":[{"SignalId":"a","OccurredTicks":{{Start.UtcTicks}}},{"SignalId":"b","OccurredTicks":{{Start.AddMinutes(1).UtcTicks}}}],
+             "Next":0,"HorizonTicks":{{Start.AddMinutes(-1).UtcTicks}},"Seen":{{filterJson}}}
+            """;
+        var window = System.Text.Json.JsonSerializer.Deserialize<SignalIdWindow>(json)!;
+
+        Assert.Equal(0, window.Seen!.Version);
+        Assert.True(window.Contains("a"));
+        Assert.True(window.Contains("b"));
+        Assert.False(window.Contains("c"));
+        Assert.True(window.MayHaveForgotten("old-1", Start));
+        Assert.True(window.MayHaveForgotten("old-2", Start));
+
+        // It goes on as before: "a" leaves the ring, the old filter takes the new id, and both still answer.
+        window.Add("c", Start.AddMinutes(2), capacity: 2);
+        Assert.False(window.Contains("a"));
+        Assert.True(window.Contains("c"));
+        Assert.Equal(Start.UtcTicks, window.HorizonTicks);
+        Assert.True(window.MayHaveForgotten("a", Start.AddYears(1)));
+        Assert.True(window.MayHaveForgotten("c", Start.AddYears(1)));
+    }
+
+    [Fact]
     public void ASnapshotFromBeforeTheFilterFallsBackToTheHorizon()
     {
         var window = new SignalIdWindow { HorizonTicks = Start.UtcTicks };
