@@ -91,10 +91,6 @@ public sealed class SignalIdWindow
         }
     }
 
-    /// <summary>How many ids the ring holds.</summary>
-    [JsonIgnore]
-    public int Count => _ids.Count;
-
     public bool Contains(string signalId) => CollectionsMarshal.AsSpan(_ids).Contains(Hash(signalId));
 
     /// <summary>
