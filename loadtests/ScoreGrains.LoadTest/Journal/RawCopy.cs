@@ -4,6 +4,7 @@ using HdrHistogram;
 using Npgsql;
 using ScoreGrains.LoadTest.Generation;
 using ScoreGrains.LoadTest.Running;
+using ScoreGrains.Postgres.Journal;
 
 namespace ScoreGrains.LoadTest.Journal;
 
@@ -13,7 +14,8 @@ namespace ScoreGrains.LoadTest.Journal;
 public sealed record CopyResult(string Name, int Connections, int BatchRows, long Rows, double Seconds, double RowsPerSecond, LatencySummary BatchLatency);
 
 /// <summary>
-/// Writes journal rows by binary COPY (<see cref="NpgsqlConnection.BeginBinaryImport"/>) from several connections,
+/// Writes journal rows by binary COPY (<see cref="NpgsqlConnection.BeginRawBinaryCopy"/>, encoded by the silo's own
+/// <see cref="JournalCopyBuffer"/>) from several connections,
 /// each COPY its own transaction (autocommit: one commit, with fsync, per batch), until a duration or a row count.
 /// The rows are made by the load generator as the copy goes (it makes millions of signals per second per core).
 /// </summary>
@@ -40,6 +42,7 @@ public static class RawCopy
             var histogram = HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(3_600_000_000).WithPrecisionOf(3).Create();
             histograms[c] = histogram;
             var generate = generator(c);
+            var buffer = new JournalCopyBuffer();
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
             while (!cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(started) < duration)
@@ -52,10 +55,11 @@ public static class RawCopy
 
                 var batch = generate.Next(size, Stopwatch.GetElapsedTime(started));
                 var begin = Stopwatch.GetTimestamp();
-                using (var importer = connection.BeginBinaryImport(JournalRows.CopyCommand))
+                buffer.Start();
+                rows.Write(buffer, batch, DateTimeOffset.UtcNow);
+                using (var copy = connection.BeginRawBinaryCopy(JournalRows.CopyCommand))
                 {
-                    rows.Write(importer, batch, DateTimeOffset.UtcNow);
-                    importer.Complete();
+                    copy.Write(buffer.Finish());
                 }
 
                 histogram.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(begin).TotalMicroseconds));

@@ -31,8 +31,8 @@ public sealed class SignalJournal : IAsyncDisposable
 
     /// <summary>
     /// How journal rows are written: binary COPY, PostgreSQL's bulk-load path (rows buffered and inserted in
-    /// multi-row chunks per partition, no per-row statement or array parsing). It is transactional like any
-    /// statement, and a duplicate key fails it whole.
+    /// multi-row chunks per partition, no per-row statement or array parsing), in the row format of
+    /// <see cref="JournalCopyBuffer"/>. It is transactional like any statement, and a duplicate key fails it whole.
     /// </summary>
     public const string CopyEntries = """
         COPY signal_journal (subject_key, seq, signal_id, signal_type, value, occurred_at, source,
@@ -149,14 +149,15 @@ public sealed class SignalJournal : IAsyncDisposable
     private void WriteLoop(BlockingCollection<PendingAppend> queue)
     {
         var batch = new List<PendingAppend>();
+        var rows = new JournalCopyBuffer();
         NpgsqlConnection? connection = null;
         try
         {
             while (queue.TryTake(out var first, Timeout.Infinite))
             {
                 batch.Clear();
-                var rows = 0;
-                for (var pending = first; pending is not null; pending = rows < _options.MaxBatchRows && queue.TryTake(out var next) ? next : null)
+                var rowCount = 0;
+                for (var pending = first; pending is not null; pending = rowCount < _options.MaxBatchRows && queue.TryTake(out var next) ? next : null)
                 {
                     if (Stopwatch.GetElapsedTime(pending.QueuedAt) > _options.CommitTimeout)
                     {
@@ -171,12 +172,12 @@ public sealed class SignalJournal : IAsyncDisposable
                     }
 
                     batch.Add(pending);
-                    rows += pending.Entries.Count;
+                    rowCount += pending.Entries.Count;
                 }
 
                 if (batch.Count > 0)
                 {
-                    Commit(ref connection, batch, rows);
+                    Commit(ref connection, batch, rowCount, rows);
                 }
             }
         }
@@ -186,13 +187,13 @@ public sealed class SignalJournal : IAsyncDisposable
         }
     }
 
-    private void Commit(ref NpgsqlConnection? connection, List<PendingAppend> batch, int rows)
+    private void Commit(ref NpgsqlConnection? connection, List<PendingAppend> batch, int rows, JournalCopyBuffer buffer)
     {
         try
         {
             connection ??= _dataSource.OpenConnection();
             var started = Stopwatch.GetTimestamp();
-            var sequences = Write(connection, batch, rows, started);
+            var sequences = Write(connection, batch, rows, buffer, started);
             Statistics.RecordCommit(batch.Count, rows, Stopwatch.GetElapsedTime(started));
             for (var i = 0; i < batch.Count; i++)
             {
@@ -218,7 +219,7 @@ public sealed class SignalJournal : IAsyncDisposable
             {
                 if (!FailedBefore(pending))
                 {
-                    Commit(ref connection, [pending], pending.Entries.Count);
+                    Commit(ref connection, [pending], pending.Entries.Count, buffer);
                 }
             }
         }
@@ -237,10 +238,10 @@ public sealed class SignalJournal : IAsyncDisposable
         }
     }
 
-    private IReadOnlyList<long>[] Write(NpgsqlConnection connection, List<PendingAppend> batch, int rows, long started)
+    private IReadOnlyList<long>[] Write(NpgsqlConnection connection, List<PendingAppend> batch, int rows, JournalCopyBuffer buffer, long started)
     {
         Execute(connection, "BEGIN", _timeoutSeconds);
-        CopyRows(connection, batch, _options.CommitTimeout);
+        CopyRows(connection, batch, buffer, _options.CommitTimeout);
         var copied = Stopwatch.GetTimestamp();
 
         var sequences = new IReadOnlyList<long>[batch.Count];
@@ -283,41 +284,21 @@ public sealed class SignalJournal : IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
-    private static void CopyRows(NpgsqlConnection connection, List<PendingAppend> batch, TimeSpan timeout)
+    private static void CopyRows(NpgsqlConnection connection, List<PendingAppend> batch, JournalCopyBuffer rows, TimeSpan timeout)
     {
-        using var importer = connection.BeginBinaryImport(CopyEntries);
-        importer.Timeout = timeout;
+        rows.Start();
         foreach (var pending in batch)
         {
             for (var i = 0; i < pending.Entries.Count; i++)
             {
-                var entry = pending.Entries[i];
-                importer.StartRow();
-                importer.Write(entry.SubjectKey, NpgsqlDbType.Text);
-                importer.Write(entry.Seq, NpgsqlDbType.Bigint);
-                importer.Write(entry.SignalId, NpgsqlDbType.Text);
-                importer.Write(entry.SignalType, NpgsqlDbType.Text);
-                if (entry.Value is { } value)
-                {
-                    importer.Write(value, NpgsqlDbType.Double);
-                }
-                else
-                {
-                    importer.WriteNull();
-                }
-
-                importer.Write(entry.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz);
-                importer.Write(entry.Source, NpgsqlDbType.Text);
-                importer.Write(entry.ScoreBefore, NpgsqlDbType.Double);
-                importer.Write(entry.ScoreAfter, NpgsqlDbType.Double);
-                importer.Write(entry.BandBefore, NpgsqlDbType.Text);
-                importer.Write(entry.BandAfter, NpgsqlDbType.Text);
-                importer.Write(entry.ModelVersion, NpgsqlDbType.Text);
-                importer.Write(entry.RecordedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+                rows.Add(pending.Entries[i]);
             }
         }
 
-        importer.Complete();
+        // Disposing the stream ends the COPY and reads its result: a failed COPY (a duplicate key) throws there.
+        using var copy = connection.BeginRawBinaryCopy(CopyEntries);
+        copy.WriteTimeout = copy.ReadTimeout = (int)timeout.TotalMilliseconds;
+        copy.Write(rows.Finish());
     }
 
     /// <summary>Inserts the crossings and commits, returning their sequences by (subject, journal seq).</summary>

@@ -162,6 +162,43 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         Assert.True(lookup.Queries <= 2, $"{subjects.Count} waiting lookups took {lookup.Queries} queries");
     }
 
+    [Fact]
+    public async Task EveryValueReadsBackExactlyAsItWasCopied()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        await using var journal = new SignalJournal(dataSource, new JournalOptions { Writers = 1 }, NullLogger<SignalJournal>.Instance);
+        var subject = "official/" + Signals.NewId() + "-Zoë-東京";
+        var beforeEpoch = new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_990);
+        var now = new DateTimeOffset(2026, 11, 29, 14, 30, 0, TimeSpan.Zero).AddTicks(1_234_560);
+        JournalEntry[] written =
+        [
+            new(subject, 1, "ünïcode-😀", "court.judgment", null, beforeEpoch, "", -0.0, double.Epsilon, "poor", "good", "v1", now),
+            new(subject, 2, string.Concat(Enumerable.Range(0, 40).Select(i => $"{i}-ß")), "tax.arrear", double.MaxValue, DateTimeOffset.MinValue, "src\t\n", double.MinValue, 1e-310, "fair", "fair", "v1", now),
+            new(subject, 3, "s3", "bill.paid", -123.456, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), "tests", 600, 601.25, "fair", "good", "v2", now),
+        ];
+
+        // Enough rows in one commit that the COPY buffer has to grow past its first 64 KB.
+        var filler = Enumerable.Range(4, 2_000).Select(i => Entry(subject, i) with { OccurredAt = now, RecordedAt = now }).ToList();
+        await journal.AppendAsync([.. written, .. filler], []);
+
+        var stored = await new JournalReader(dataSource).ReadAfterAsync(subject, 0);
+        Assert.Equal([.. written, .. filler], stored);
+        Assert.True(double.IsNegative(stored[0].ScoreBefore), "-0.0 kept its sign");
+        Assert.Equal(1e-310, stored[1].ScoreAfter);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(15, 1)]
+    [InlineData(-1, 0)]
+    [InlineData(-10, -1)]
+    [InlineData(-19, -1)]
+    public void TimestampsAreMicrosecondsSincePostgresEpochTruncatedTowardIt(long ticksAfterEpoch, long microseconds)
+    {
+        var epoch = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(microseconds, JournalCopyBuffer.ToPostgresMicroseconds(epoch.AddTicks(ticksAfterEpoch)));
+    }
+
     private static CrossingRecord Crossing(string subject, long seq, string reasonsJson = "[]") => new(
         subject, "citizen", seq, $"s{seq}", "bill.paid", 600, 601, "fair", "good", "citizen-test", reasonsJson, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
