@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -55,7 +54,7 @@ public sealed class SignalJournal : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly JournalOptions _options;
     private readonly ILogger<SignalJournal> _logger;
-    private readonly BlockingCollection<PendingAppend>[] _queues;
+    private readonly AppendQueue[] _queues;
     private readonly Thread[] _writers;
 
     // CommitTimeout as Npgsql's command timeout (whole seconds) for each statement of a commit.
@@ -67,7 +66,7 @@ public sealed class SignalJournal : IAsyncDisposable
         _options = options;
         _timeoutSeconds = (int)Math.Ceiling(options.CommitTimeout.TotalSeconds);
         _logger = logger;
-        _queues = [.. Enumerable.Range(0, Math.Max(1, options.Writers)).Select(_ => new BlockingCollection<PendingAppend>())];
+        _queues = [.. Enumerable.Range(0, Math.Max(1, options.Writers)).Select(_ => new AppendQueue())];
         _writers = [.. _queues.Select((queue, i) => new Thread(() => WriteLoop(queue)) { IsBackground = true, Name = $"journal-writer-{i}" })];
         foreach (var writer in _writers)
         {
@@ -98,11 +97,7 @@ public sealed class SignalJournal : IAsyncDisposable
         // One subject, one writer: its appends commit in the order they were made.
         var queue = _queues[(uint)StringComparer.Ordinal.GetHashCode(entries[0].SubjectKey) % (uint)_queues.Length];
         Statistics.RecordQueued();
-        try
-        {
-            queue.Add(pending);
-        }
-        catch (InvalidOperationException)
+        if (!queue.TryAdd(pending))
         {
             pending.Fail(new JournalUnavailableException("The journal is shutting down."));
         }
@@ -115,7 +110,7 @@ public sealed class SignalJournal : IAsyncDisposable
     {
         foreach (var queue in _queues)
         {
-            queue.CompleteAdding();
+            queue.Complete();
         }
 
         await Task.Run(() =>
@@ -125,10 +120,6 @@ public sealed class SignalJournal : IAsyncDisposable
                 writer.Join();
             }
         }).ConfigureAwait(false);
-        foreach (var queue in _queues)
-        {
-            queue.Dispose();
-        }
     }
 
     /// <summary>
@@ -146,18 +137,19 @@ public sealed class SignalJournal : IAsyncDisposable
         return true;
     }
 
-    private void WriteLoop(BlockingCollection<PendingAppend> queue)
+    private void WriteLoop(AppendQueue queue)
     {
+        var taken = new List<PendingAppend>();
         var batch = new List<PendingAppend>();
         var rows = new JournalCopyBuffer();
         NpgsqlConnection? connection = null;
         try
         {
-            while (queue.TryTake(out var first, Timeout.Infinite))
+            while (queue.TryTake(taken, _options.MaxBatchRows))
             {
                 batch.Clear();
                 var rowCount = 0;
-                for (var pending = first; pending is not null; pending = rowCount < _options.MaxBatchRows && queue.TryTake(out var next) ? next : null)
+                foreach (var pending in taken)
                 {
                     if (Stopwatch.GetElapsedTime(pending.QueuedAt) > _options.CommitTimeout)
                     {
@@ -175,6 +167,7 @@ public sealed class SignalJournal : IAsyncDisposable
                     rowCount += pending.Entries.Count;
                 }
 
+                taken.Clear();
                 if (batch.Count > 0)
                 {
                     Commit(ref connection, batch, rowCount, rows);
