@@ -27,14 +27,10 @@ public sealed class JournalCopyBuffer
     private byte[] _buffer = new byte[64 * 1024];
     private int _length;
 
-    /// <summary>Rows added since <see cref="Start"/>.</summary>
-    public int Rows { get; private set; }
-
     /// <summary>Starts a new COPY stream: the signature, no flags, no header extension.</summary>
     public void Start()
     {
         _length = 0;
-        Rows = 0;
         Reserve(Header.Length);
         Header.CopyTo(_buffer, 0);
         _length = Header.Length;
@@ -68,7 +64,6 @@ public sealed class JournalCopyBuffer
         WriteText(entry.BandAfter);
         WriteText(entry.ModelVersion);
         WriteTimestamp(entry.RecordedAt);
-        Rows++;
     }
 
     /// <summary>Ends the stream (the trailer) and returns it whole.</summary>

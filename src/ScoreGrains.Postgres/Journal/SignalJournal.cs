@@ -141,14 +141,14 @@ public sealed class SignalJournal : IAsyncDisposable
     {
         var taken = new List<PendingAppend>();
         var batch = new List<PendingAppend>();
-        var rows = new JournalCopyBuffer();
+        var copyBuffer = new JournalCopyBuffer();
         NpgsqlConnection? connection = null;
         try
         {
             while (queue.TryTake(taken, _options.MaxBatchRows))
             {
                 batch.Clear();
-                var rowCount = 0;
+                var rows = 0;
                 foreach (var pending in taken)
                 {
                     if (Stopwatch.GetElapsedTime(pending.QueuedAt) > _options.CommitTimeout)
@@ -164,13 +164,13 @@ public sealed class SignalJournal : IAsyncDisposable
                     }
 
                     batch.Add(pending);
-                    rowCount += pending.Entries.Count;
+                    rows += pending.Entries.Count;
                 }
 
                 taken.Clear();
                 if (batch.Count > 0)
                 {
-                    Commit(ref connection, batch, rowCount, rows);
+                    Commit(ref connection, batch, rows, copyBuffer);
                 }
             }
         }
@@ -180,13 +180,13 @@ public sealed class SignalJournal : IAsyncDisposable
         }
     }
 
-    private void Commit(ref NpgsqlConnection? connection, List<PendingAppend> batch, int rows, JournalCopyBuffer buffer)
+    private void Commit(ref NpgsqlConnection? connection, List<PendingAppend> batch, int rows, JournalCopyBuffer copyBuffer)
     {
         try
         {
             connection ??= _dataSource.OpenConnection();
             var started = Stopwatch.GetTimestamp();
-            var sequences = Write(connection, batch, rows, buffer, started);
+            var sequences = Write(connection, batch, rows, copyBuffer, started);
             Statistics.RecordCommit(batch.Count, rows, Stopwatch.GetElapsedTime(started));
             for (var i = 0; i < batch.Count; i++)
             {
@@ -212,7 +212,7 @@ public sealed class SignalJournal : IAsyncDisposable
             {
                 if (!FailedBefore(pending))
                 {
-                    Commit(ref connection, [pending], pending.Entries.Count, buffer);
+                    Commit(ref connection, [pending], pending.Entries.Count, copyBuffer);
                 }
             }
         }
@@ -231,10 +231,10 @@ public sealed class SignalJournal : IAsyncDisposable
         }
     }
 
-    private IReadOnlyList<long>[] Write(NpgsqlConnection connection, List<PendingAppend> batch, int rows, JournalCopyBuffer buffer, long started)
+    private IReadOnlyList<long>[] Write(NpgsqlConnection connection, List<PendingAppend> batch, int rows, JournalCopyBuffer copyBuffer, long started)
     {
         Execute(connection, "BEGIN", _timeoutSeconds);
-        CopyRows(connection, batch, buffer, _options.CommitTimeout);
+        CopyRows(connection, batch, copyBuffer, _options.CommitTimeout);
         var copied = Stopwatch.GetTimestamp();
 
         var sequences = new IReadOnlyList<long>[batch.Count];
@@ -277,21 +277,21 @@ public sealed class SignalJournal : IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
-    private static void CopyRows(NpgsqlConnection connection, List<PendingAppend> batch, JournalCopyBuffer rows, TimeSpan timeout)
+    private static void CopyRows(NpgsqlConnection connection, List<PendingAppend> batch, JournalCopyBuffer copyBuffer, TimeSpan timeout)
     {
-        rows.Start();
+        copyBuffer.Start();
         foreach (var pending in batch)
         {
             for (var i = 0; i < pending.Entries.Count; i++)
             {
-                rows.Add(pending.Entries[i]);
+                copyBuffer.Add(pending.Entries[i]);
             }
         }
 
         // Disposing the stream ends the COPY and reads its result: a failed COPY (a duplicate key) throws there.
         using var copy = connection.BeginRawBinaryCopy(CopyEntries);
         copy.WriteTimeout = copy.ReadTimeout = (int)timeout.TotalMilliseconds;
-        copy.Write(rows.Finish());
+        copy.Write(copyBuffer.Finish());
     }
 
     /// <summary>Inserts the crossings and commits, returning their sequences by (subject, journal seq).</summary>
