@@ -44,6 +44,7 @@ public sealed record JournalComparisonResult(
     double? FixedRate,
     ModeFigures? PerSignal,
     ModeFigures? Journal,
+    ModeFigures? InMemory,
     IReadOnlyList<CopyResult> RawCopy)
 {
     public double? RawCopyLimit => RawCopy.Count == 0 ? null : RawCopy.Max(c => c.RowsPerSecond);
@@ -60,6 +61,15 @@ public sealed record JournalComparisonResult(
 
     /// <summary>Journal throughput at saturation against the raw COPY limit, which is a throughput at saturation too.</summary>
     public double? SaturatedJournalToRawCopy => Ratio(Journal?.Saturated?.AckedPerSecond, RawCopyLimit);
+
+    /// <summary>
+    /// The most the journal could reach against raw COPY with this silo on these cores, whatever the journal's design:
+    /// the silo does at least the in-memory path's work per signal (<see cref="InMemory"/>, no persistence at all) and
+    /// PostgreSQL at least raw COPY's work per row (the same rows into the same table), on the same cores, so journal
+    /// signals/s are at most 1 / (1/in-memory + 1/raw), and their ratio to raw COPY at most in-memory / (in-memory + raw).
+    /// </summary>
+    public double? SaturatedBoundToRawCopy =>
+        InMemory?.Saturated?.AckedPerSecond is { } memory && RawCopyLimit is { } raw && memory + raw > 0 ? memory / (memory + raw) : null;
 
     private static double? Ratio(double? of, double? to) => of is { } a && to is { } b && b > 0 ? a / b : null;
 }
@@ -89,19 +99,25 @@ public sealed class JournalComparison(
 
     private TimeSpan SaturatedDuration => options.StepDuration * 2;
 
+    // The in-memory silo only activates its subjects (~6,000/s) and runs the closed loop.
+    private TimeSpan InMemoryTime => SaturatedDuration + TimeSpan.FromSeconds(75);
+
     private TimeSpan CopyTime => TimeSpan.FromSeconds(Math.Max(5, options.StepDuration.TotalSeconds)) * options.CopyBatches.Count;
 
     public async Task<JournalComparisonResult> RunAsync(CancellationToken token)
     {
         ModeFigures? perSignal = null;
         ModeFigures? journal = null;
+        ModeFigures? inMemory = null;
         List<CopyResult> copies = [];
         var modes = options.CompareModes;
         for (var i = 0; i < modes.Count && !token.IsCancellationRequested; i++)
         {
-            // Each silo mode gets its share of what is left, keeping the raw COPY's time (and 30 s per start/stop) aside.
-            var silosLeft = modes.Skip(i).Count(m => m != "copy");
-            var reserve = modes.Skip(i).Contains("copy") ? CopyTime + TimeSpan.FromSeconds(15) : TimeSpan.Zero;
+            // Each searching mode gets its share of what is left, keeping the raw COPY's and the in-memory silo's time
+            // (and 15 s per start/stop) aside.
+            var silosLeft = modes.Skip(i).Count(m => m is "journal" or "per-signal");
+            var reserve = (modes.Skip(i).Contains("copy") ? CopyTime + TimeSpan.FromSeconds(15) : TimeSpan.Zero)
+                + (modes.Skip(i + 1).Contains("memory") ? InMemoryTime : TimeSpan.Zero);
             var left = options.Duration - Stopwatch.GetElapsedTime(_started) - reserve;
             var deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(0, left.TotalSeconds / Math.Max(1, silosLeft)) * Stopwatch.Frequency);
             switch (modes[i])
@@ -112,18 +128,22 @@ public sealed class JournalComparison(
                 case "journal":
                     journal = await RunSiloAsync("journal", options.JournalStartRate ?? options.Rate, deadline, token);
                     break;
+                case "memory":
+                    inMemory = await RunSiloAsync("memory", options.Rate, Stopwatch.GetTimestamp() + (long)(InMemoryTime.TotalSeconds * Stopwatch.Frequency), token);
+                    break;
                 default:
                     copies = await RunCopyAsync(token);
                     break;
             }
         }
 
-        return new JournalComparisonResult(options.Subjects, options.BatchSize, _fixedRate, perSignal, journal, copies);
+        return new JournalComparisonResult(options.Subjects, options.BatchSize, _fixedRate, perSignal, journal, inMemory, copies);
     }
 
     private async Task<ModeFigures> RunSiloAsync(string persistence, double startRate, long deadline, CancellationToken token)
     {
         var modeRunId = runId + persistence[0];
+        var searching = persistence != "memory";
         var modeOptions = options.With(o =>
         {
             o.Persistence = persistence;
@@ -132,7 +152,8 @@ public sealed class JournalComparison(
             o.Rate = startRate;
             o.LatencyAtHalf = false;
         });
-        log($"{persistence}: a fresh in-process silo with its own durable embedded PostgreSQL (subjects {modeRunId}-*)");
+        log($"{persistence}: a fresh in-process silo with its own durable embedded PostgreSQL (subjects {modeRunId}-*)"
+            + (searching ? "" : ", which this mode leaves idle"));
         await using var target = new InProcessTarget(modeOptions, modeRunId);
         await target.StartAsync(token);
         var runner = new LoadRunner(modeOptions, target, metrics, null, new ActiveSubjects(options.Subjects), generators(modeRunId));
@@ -146,18 +167,23 @@ public sealed class JournalComparison(
 
         var statistics = target.Services?.GetService<SignalJournal>()?.Statistics;
         var (commits, appends, rows) = (statistics?.Commits ?? 0, statistics?.Appends ?? 0, statistics?.Rows ?? 0);
+        // The in-memory silo only bounds what any journal could reach (its throughput at saturation): no search, no fixed rate.
         PhaseResult? atFixed = null;
-        if (_fixedRate is { } known)
+        if (searching && _fixedRate is { } known)
         {
             atFixed = await FixedRateAsync(runner, persistence, known, token);
         }
 
-        log($"{persistence}: find-max from {startRate:N0}/s (x{options.StepFactor} per {options.StepDuration.TotalSeconds:0} s step, p99 <= {options.MaxP99.TotalMilliseconds:0} ms)");
-        var search = new FindMaxSearch(modeOptions, runner);
-        var keep = SaturatedDuration + TimeSpan.FromSeconds(5) + (atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero);
-        await search.RunAsync(() => Remaining() - keep, token);
-        Phases.AddRange(search.Steps.Select(s => s with { Name = $"{persistence} {s.Name}" }));
-        log($"{persistence}: max sustainable {Rate(search.MaxSustainableRate)} (short steps: {Rate(search.ShortStepMax)})");
+        FindMaxSearch? search = null;
+        if (searching)
+        {
+            log($"{persistence}: find-max from {startRate:N0}/s (x{options.StepFactor} per {options.StepDuration.TotalSeconds:0} s step, p99 <= {options.MaxP99.TotalMilliseconds:0} ms)");
+            search = new FindMaxSearch(modeOptions, runner);
+            var keep = SaturatedDuration + TimeSpan.FromSeconds(5) + (atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero);
+            await search.RunAsync(() => Remaining() - keep, token);
+            Phases.AddRange(search.Steps.Select(s => s with { Name = $"{persistence} {s.Name}" }));
+            log($"{persistence}: max sustainable {Rate(search.MaxSustainableRate)} (short steps: {Rate(search.ShortStepMax)})");
+        }
 
         PhaseResult? saturated = null;
         if (!token.IsCancellationRequested)
@@ -168,9 +194,9 @@ public sealed class JournalComparison(
             await Task.Delay(TimeSpan.FromSeconds(3), token); // let the backlog drain before the next phase
         }
 
-        if (atFixed is null && !token.IsCancellationRequested)
+        if (searching && atFixed is null && !token.IsCancellationRequested)
         {
-            _fixedRate ??= Math.Max(10, Math.Floor((search.MaxSustainableRate ?? options.Rate) / 2));
+            _fixedRate ??= Math.Max(10, Math.Floor((search?.MaxSustainableRate ?? options.Rate) / 2));
             atFixed = await FixedRateAsync(runner, persistence, _fixedRate.Value, token);
         }
 
@@ -182,8 +208,8 @@ public sealed class JournalComparison(
 
         return new ModeFigures(
             persistence,
-            search.MaxSustainableRate,
-            search.ShortStepMax,
+            search?.MaxSustainableRate,
+            search?.ShortStepMax,
             saturated,
             activation,
             atFixed,

@@ -138,8 +138,8 @@ public sealed class LoadTestOptions
     /// <summary>Journal benchmark: first find-max rate of the journal mode (default: the start rate of both modes).</summary>
     public double? JournalStartRate { get; set; }
 
-    /// <summary>Journal benchmark: the modes to run, in order (journal, per-signal, copy).</summary>
-    public IList<string> CompareModes { get; set; } = ["per-signal", "journal", "copy"];
+    /// <summary>Journal benchmark: the modes to run, in order (per-signal, journal, memory: the silo without persistence, copy).</summary>
+    public IList<string> CompareModes { get; set; } = ["per-signal", "journal", "memory", "copy"];
 
     /// <summary>Journal benchmark and journal-size: connections of the raw binary COPY.</summary>
     public int CopyConnections { get; set; } = 2;

@@ -165,7 +165,7 @@ public static class OptionsParser
         Require(o.MaxErrorRate is >= 0 and <= 1, "--max-error-rate must be between 0 and 1.");
         Require(o.Mode != RunMode.FindMax || o.Rate > 0, "--mode find-max needs a positive starting --rate.");
         Require(o.Mode != RunMode.JournalVsBaseline || o.Rate > 0, "--mode journal-vs-baseline needs a positive starting --rate.");
-        Require(o.CompareModes.All(m => m is "journal" or "per-signal" or "copy"), "--compare takes journal, per-signal and copy, comma-separated.");
+        Require(o.CompareModes.All(m => m is "journal" or "per-signal" or "memory" or "copy"), "--compare takes journal, per-signal, memory and copy, comma-separated.");
         Require(o.CopyConnections is >= 1 and <= 64 && o.CopyBatches.Count > 0 && o.CopyBatches.All(b => b is >= 1 and <= 1_000_000), "--copy-connections 1-64, --copy-batches sizes 1-1,000,000.");
         Require(o.ReplaySamples is >= 1 and <= 1_000_000, "--replay-samples must be between 1 and 1,000,000.");
         Require(o.Mode is not (RunMode.JournalVsBaseline or RunMode.JournalSize) || (o.Target == TargetKind.InProcess && o.ConnectionString is null),

@@ -95,15 +95,19 @@ public static class ReportRows
 
     private static void JournalComparisonRows(Journal.JournalComparisonResult jc, List<(string, string)> rows)
     {
-        foreach (var mode in new[] { jc.Journal, jc.PerSignal })
+        foreach (var mode in new[] { jc.Journal, jc.PerSignal, jc.InMemory })
         {
             if (mode is null)
             {
                 continue;
             }
 
-            rows.Add(($"{mode.Persistence}: max sustainable", (mode.MaxSustainableRate is { } max ? F($"{max:N0} signals/s") : "none of the steps met the bound")
-                + (mode.ShortStepMax is { } shortMax && shortMax != mode.MaxSustainableRate ? F($" (short steps: {shortMax:N0}/s)") : "")));
+            if (mode != jc.InMemory)
+            {
+                rows.Add(($"{mode.Persistence}: max sustainable", (mode.MaxSustainableRate is { } max ? F($"{max:N0} signals/s") : "none of the steps met the bound")
+                    + (mode.ShortStepMax is { } shortMax && shortMax != mode.MaxSustainableRate ? F($" (short steps: {shortMax:N0}/s)") : "")));
+            }
+
             if (mode.Saturated is { } saturated)
             {
                 rows.Add(($"{mode.Persistence}: saturated", F($"{saturated.AckedPerSecond:N0} signals/s acknowledged, closed loop (p50 {saturated.Steady.P50Ms:0} / p99 {saturated.Steady.P99Ms:0} ms)")));
@@ -153,6 +157,11 @@ public static class ReportRows
         if (jc.SaturatedJournalToRawCopy is { } saturatedVsCopy)
         {
             rows.Add(("journal / raw COPY, saturated", F($"{saturatedVsCopy:P0}")));
+        }
+
+        if (jc.SaturatedBoundToRawCopy is { } bound)
+        {
+            rows.Add(("bound on journal / raw COPY", F($"{bound:P0}: in memory / (in memory + raw COPY), saturated; no journal on these cores can do better with this silo")));
         }
     }
 
