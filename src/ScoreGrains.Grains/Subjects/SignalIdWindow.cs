@@ -24,6 +24,7 @@ public sealed class SignalIdWindow
 
     private readonly List<UInt128> _ids = new(1);
     private readonly List<long> _ticks = new(1);
+    private readonly List<byte> _tags = new(1);
 
     /// <summary>Where the next id goes once the ring is full.</summary>
     public int Next { get; set; }
@@ -64,11 +65,11 @@ public sealed class SignalIdWindow
 
             _ids.Clear();
             _ticks.Clear();
+            _tags.Clear();
             for (var offset = 0; offset < value.Length; offset += PackedBytes)
             {
                 var slot = value.AsSpan(offset, PackedBytes);
-                _ids.Add(new UInt128(BinaryPrimitives.ReadUInt64LittleEndian(slot), BinaryPrimitives.ReadUInt64LittleEndian(slot[8..])));
-                _ticks.Add(BinaryPrimitives.ReadInt64LittleEndian(slot[16..]));
+                Append(new UInt128(BinaryPrimitives.ReadUInt64LittleEndian(slot), BinaryPrimitives.ReadUInt64LittleEndian(slot[8..])), BinaryPrimitives.ReadInt64LittleEndian(slot[16..]));
             }
         }
     }
@@ -85,13 +86,37 @@ public sealed class SignalIdWindow
         {
             foreach (var recent in value ?? [])
             {
-                _ids.Add(Hash(recent.SignalId));
-                _ticks.Add(recent.OccurredTicks);
+                Append(Hash(recent.SignalId), recent.OccurredTicks);
             }
         }
     }
 
-    public bool Contains(string signalId) => CollectionsMarshal.AsSpan(_ids).Contains(Hash(signalId));
+    /// <summary>The hash the ring keeps of <paramref name="signalId"/>.</summary>
+    public static UInt128 Hash(string signalId) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(signalId.AsSpan()));
+
+    /// <summary>True when the id with hash <paramref name="id"/> is in the ring.</summary>
+    public bool Contains(UInt128 id)
+    {
+        var tags = CollectionsMarshal.AsSpan(_tags);
+        var ids = CollectionsMarshal.AsSpan(_ids);
+        var tag = Tag(id);
+        for (var from = 0; from < tags.Length;)
+        {
+            var at = tags[from..].IndexOf(tag);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            from += at;
+            if (ids[from++] == id)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// True when <paramref name="signalId"/>, not in the ring, may have been applied before: only the journal can
@@ -99,23 +124,22 @@ public sealed class SignalIdWindow
     /// signal that occurred no later than it, or any signal while <paramref name="anyTime"/> (a retry that came back
     /// with another occurredAt).
     /// </summary>
-    public bool MayHaveForgotten(string signalId, DateTimeOffset occurredAt, bool anyTime = false)
+    public bool MayHaveForgotten(string signalId, UInt128 id, DateTimeOffset occurredAt, bool anyTime = false)
     {
         if (HorizonTicks == 0)
         {
             return false;
         }
 
-        return Seen is { } seen ? seen.MayContain(signalId, Hash(signalId)) : anyTime || occurredAt.UtcTicks <= HorizonTicks;
+        return Seen is { } seen ? seen.MayContain(signalId, id) : anyTime || occurredAt.UtcTicks <= HorizonTicks;
     }
 
-    public void Add(string signalId, DateTimeOffset occurredAt, int capacity)
+    /// <summary>Adds <paramref name="signalId"/> (its hash <paramref name="id"/>); the oldest id leaves a full ring.</summary>
+    public void Add(string signalId, UInt128 id, DateTimeOffset occurredAt, int capacity)
     {
-        var id = Hash(signalId);
         if (_ids.Count < capacity)
         {
-            _ids.Add(id);
-            _ticks.Add(occurredAt.UtcTicks);
+            Append(id, occurredAt.UtcTicks);
             Seen?.Add(signalId, id);
             return;
         }
@@ -135,8 +159,17 @@ public sealed class SignalIdWindow
         Next %= _ids.Count;
         HorizonTicks = Math.Max(HorizonTicks, _ticks[Next]);
         _ids[Next] = id;
+        _tags[Next] = Tag(id);
         _ticks[Next++] = occurredAt.UtcTicks;
     }
 
-    private static UInt128 Hash(string signalId) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(signalId.AsSpan()));
+    // The top byte: the Bloom filter's probes come from the low half, so the two stay independent.
+    private static byte Tag(UInt128 id) => (byte)(id >> 120);
+
+    private void Append(UInt128 id, long ticks)
+    {
+        _ids.Add(id);
+        _ticks.Add(ticks);
+        _tags.Add(Tag(id));
+    }
 }

@@ -135,11 +135,12 @@ internal sealed class SubjectGrain(
         FoldedSignals fold;
         try
         {
-            var recorded = await FindForgottenDuplicatesAsync(signals);
+            var ids = HashIds(signals);
+            var recorded = await FindForgottenDuplicatesAsync(signals, ids);
             ThrowIfAheadOfStorage();
             try
             {
-                fold = FoldSignals(signals, recorded);
+                fold = FoldSignals(signals, ids, recorded);
                 if (fold.Entries.Count > 0 && Mode == PersistenceMode.Journal)
                 {
                     // The position moves with the fold (the next call's entries follow these); a snapshot is only
@@ -182,7 +183,7 @@ internal sealed class SubjectGrain(
             ThrowIfAheadOfStorage();
             try
             {
-                fold = FoldSignals(signals, EmptySet);
+                fold = FoldSignals(signals, HashIds(signals), EmptySet);
                 if (fold.Entries.Count > 0)
                 {
                     await state.WriteStateAsync();
@@ -223,14 +224,15 @@ internal sealed class SubjectGrain(
     }
 
     /// <summary>Folds the signals in memory: their outcomes, the journal entries and the crossings they caused.</summary>
-    private FoldedSignals FoldSignals(IReadOnlyList<SubjectSignal> signals, IReadOnlySet<string> recorded)
+    /// <param name="ids">The ring's hash of each signal's id (<see cref="HashIds"/>).</param>
+    private FoldedSignals FoldSignals(IReadOnlyList<SubjectSignal> signals, UInt128[] ids, IReadOnlySet<string> recorded)
     {
         var now = time.GetUtcNow();
         var fold = new FoldedSignals { Outcomes = new SignalOutcome[signals.Count], Entries = new List<JournalEntry>(signals.Count), CrossingSequences = [] };
         for (var i = 0; i < signals.Count; i++)
         {
             var signal = signals[i];
-            if (state.State.RecentSignalIds.Contains(signal.SignalId) || recorded.Contains(signal.SignalId))
+            if (state.State.RecentSignalIds.Contains(ids[i]) || recorded.Contains(signal.SignalId))
             {
                 fold.Outcomes[i] = new SignalOutcome(signal.SignalId, SignalStatus.Duplicate, Score: Sheet.Score, Band: Sheet.Band);
                 continue;
@@ -245,7 +247,7 @@ internal sealed class SubjectGrain(
             }
 
             var effect = ScoringEngine.Apply(_model, Sheet, scoring);
-            state.State.RecentSignalIds.Add(signal.SignalId, occurredAt, _options.DeduplicationWindow);
+            state.State.RecentSignalIds.Add(signal.SignalId, ids[i], occurredAt, _options.DeduplicationWindow);
             var entry = new JournalEntry(
                 _key, state.State.JournalPosition + fold.Entries.Count + 1, signal.SignalId, signal.Type, signal.Value, occurredAt,
                 signal.Source, effect.ScoreBefore, effect.ScoreAfter, effect.BandBefore, effect.BandAfter, _model.Version, now);
@@ -304,7 +306,7 @@ internal sealed class SubjectGrain(
     }
 
     /// <summary>Ids of signals that left the recent-id ring but are in the journal: retries of old signals.</summary>
-    private ValueTask<IReadOnlySet<string>> FindForgottenDuplicatesAsync(IReadOnlyList<SubjectSignal> signals)
+    private ValueTask<IReadOnlySet<string>> FindForgottenDuplicatesAsync(IReadOnlyList<SubjectSignal> signals, UInt128[] ids)
     {
         if (Mode != PersistenceMode.Journal)
         {
@@ -316,7 +318,7 @@ internal sealed class SubjectGrain(
         for (var i = 0; i < signals.Count; i++)
         {
             var signal = signals[i];
-            if (!window.Contains(signal.SignalId) && window.MayHaveForgotten(signal.SignalId, ToJournalPrecision(signal.OccurredAt), _verifyForgotten))
+            if (!window.Contains(ids[i]) && window.MayHaveForgotten(signal.SignalId, ids[i], ToJournalPrecision(signal.OccurredAt), _verifyForgotten))
             {
                 (uncertain ??= []).Add(signal.SignalId);
             }
@@ -339,7 +341,7 @@ internal sealed class SubjectGrain(
                 ScoringEngine.Apply(_model, Sheet, signal);
             }
 
-            state.State.RecentSignalIds.Add(entry.SignalId, entry.OccurredAt, _options.DeduplicationWindow);
+            state.State.RecentSignalIds.Add(entry.SignalId, SignalIdWindow.Hash(entry.SignalId), entry.OccurredAt, _options.DeduplicationWindow);
             state.State.JournalPosition = entry.Seq;
         }
 
@@ -424,6 +426,18 @@ internal sealed class SubjectGrain(
         // Npgsql writes whole microseconds since PostgreSQL's epoch, truncating toward it: do exactly the same.
         var sincePostgresEpoch = time.UtcTicks - PostgresEpochTicks;
         return new DateTimeOffset(PostgresEpochTicks + sincePostgresEpoch - (sincePostgresEpoch % 10), TimeSpan.Zero);
+    }
+
+    /// <summary>Each signal id hashed once for the id ring and filter, which look it up more than once per signal.</summary>
+    private static UInt128[] HashIds(IReadOnlyList<SubjectSignal> signals)
+    {
+        var ids = new UInt128[signals.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = SignalIdWindow.Hash(signals[i].SignalId);
+        }
+
+        return ids;
     }
 
     private static List<ScoreReason> ToScoreReasons(IReadOnlyList<ReasonCode> reasons) =>

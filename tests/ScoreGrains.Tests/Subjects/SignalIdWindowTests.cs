@@ -124,6 +124,23 @@ public sealed class SignalIdWindowTests
     }
 
     [Fact]
+    public void AFullRingFindsExactlyItsIdsThoughTheirTagsCollideAndAfterItWraps()
+    {
+        // 256 one-byte tags over 256 slots: almost every other id shares a tag with some slot, so only the full hash
+        // can tell them apart; overwritten slots must take their new id's tag.
+        const int Capacity = 256;
+        var window = new SignalIdWindow();
+        for (var i = 0; i < Capacity + 100; i++)
+        {
+            window.Add($"s{i}", Start.AddSeconds(i), Capacity);
+        }
+
+        Assert.All(Enumerable.Range(0, 100), i => Assert.False(window.Contains($"s{i}")));
+        Assert.All(Enumerable.Range(100, Capacity), i => Assert.True(window.Contains($"s{i}")));
+        Assert.Equal(0, Enumerable.Range(0, 10_000).Count(i => window.Contains($"other-{i}")));
+    }
+
+    [Fact]
     public void NothingIsForgottenBeforeTheRingIsFull()
     {
         var window = new SignalIdWindow();
@@ -133,4 +150,16 @@ public sealed class SignalIdWindowTests
         Assert.False(window.Contains("other"));
         Assert.False(window.MayHaveForgotten("other", Start.AddYears(-10)));
     }
+}
+
+/// <summary>The window's calls by id, hashing it as the subject grain does once per signal.</summary>
+file static class WindowById
+{
+    public static bool Contains(this SignalIdWindow window, string signalId) => window.Contains(SignalIdWindow.Hash(signalId));
+
+    public static bool MayHaveForgotten(this SignalIdWindow window, string signalId, DateTimeOffset occurredAt, bool anyTime = false) =>
+        window.MayHaveForgotten(signalId, SignalIdWindow.Hash(signalId), occurredAt, anyTime);
+
+    public static void Add(this SignalIdWindow window, string signalId, DateTimeOffset occurredAt, int capacity) =>
+        window.Add(signalId, SignalIdWindow.Hash(signalId), occurredAt, capacity);
 }
