@@ -11,7 +11,8 @@ namespace ScoreGrains.LoadTest.Journal;
 /// <summary>Rows written straight into <c>signal_journal</c> by batched binary COPY: what PostgreSQL takes with nothing else in the way.</summary>
 /// <param name="Name">What the stretch was, e.g. <c>raw COPY 2x5000</c>.</param>
 /// <param name="BatchLatency">Time of one COPY (one batch, one transaction, one commit).</param>
-public sealed record CopyResult(string Name, int Connections, int BatchRows, long Rows, double Seconds, double RowsPerSecond, LatencySummary BatchLatency);
+/// <param name="TableRows">Rows already in the table when the stretch started.</param>
+public sealed record CopyResult(string Name, int Connections, int BatchRows, long Rows, double Seconds, double RowsPerSecond, LatencySummary BatchLatency, long TableRows = 0);
 
 /// <summary>
 /// Writes journal rows by binary COPY (<see cref="NpgsqlConnection.BeginRawBinaryCopy"/>, encoded by the silo's own

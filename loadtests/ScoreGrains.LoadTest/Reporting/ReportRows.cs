@@ -136,7 +136,8 @@ public static class ReportRows
 
         foreach (var copy in jc.RawCopy)
         {
-            rows.Add((copy.Name, F($"{copy.RowsPerSecond:N0} rows/s ({copy.Rows:N0} rows in {copy.Seconds:0.0} s; one COPY p50 {copy.BatchLatency.P50Ms:0.0} ms, p99 {copy.BatchLatency.P99Ms:0.0} ms)")));
+            rows.Add((copy.Name, F($"{copy.RowsPerSecond:N0} rows/s ({copy.Rows:N0} rows in {copy.Seconds:0.0} s; one COPY p50 {copy.BatchLatency.P50Ms:0.0} ms, p99 {copy.BatchLatency.P99Ms:0.0} ms)")
+                + (copy.TableRows > 0 ? F($", into a table of {copy.TableRows:N0} rows") : "")));
         }
 
         if (jc.JournalToPerSignal is { } vsPerSignal)
@@ -157,6 +158,11 @@ public static class ReportRows
         if (jc.SaturatedJournalToRawCopy is { } saturatedVsCopy)
         {
             rows.Add(("journal / raw COPY, saturated", F($"{saturatedVsCopy:P0}")));
+        }
+
+        if (jc.SaturatedJournalToRawCopyAtSize is { } atSize)
+        {
+            rows.Add(("journal / raw COPY at its size, saturated", F($"{atSize:P0} of {jc.RawCopyAtJournalSize!.RowsPerSecond:N0} rows/s into a table of {jc.RawCopyAtJournalSize.TableRows:N0} rows (the journal's when its closed loop started: {jc.Journal!.RowsAtSaturation:N0})")));
         }
 
         if (jc.SaturatedBoundToRawCopy is { } bound)
