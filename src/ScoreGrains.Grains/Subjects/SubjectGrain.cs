@@ -38,9 +38,6 @@ internal sealed class SubjectGrain(
 {
     private const int ReasonsPerCrossing = 3;
 
-    // 2000-01-01T00:00:00Z, the zero of PostgreSQL's timestamps.
-    private const long PostgresEpochTicks = 630822816000000000;
-
     private readonly ScoreGrainsOptions _options = options.Value;
     private readonly ICrossingSink[] _crossingSinks = [.. crossingSinks];
     private readonly AppendGate _gate = new();
@@ -421,12 +418,7 @@ internal sealed class SubjectGrain(
     /// PostgreSQL keeps microseconds: fold, dedupe and journal the time that replay will read back, or a
     /// replayed score can differ in its last bit.
     /// </summary>
-    private static DateTimeOffset ToJournalPrecision(DateTimeOffset time)
-    {
-        // Npgsql writes whole microseconds since PostgreSQL's epoch, truncating toward it: do exactly the same.
-        var sincePostgresEpoch = time.UtcTicks - PostgresEpochTicks;
-        return new DateTimeOffset(PostgresEpochTicks + sincePostgresEpoch - (sincePostgresEpoch % 10), TimeSpan.Zero);
-    }
+    private static DateTimeOffset ToJournalPrecision(DateTimeOffset time) => JournalCopyBuffer.ToStoredPrecision(time);
 
     /// <summary>Each signal id hashed once for the id ring and filter, which look it up more than once per signal.</summary>
     private static UInt128[] HashIds(IReadOnlyList<SubjectSignal> signals)

@@ -75,6 +75,16 @@ public sealed class JournalCopyBuffer
         return _buffer.AsSpan(0, _length);
     }
 
+    /// <summary>
+    /// The time the journal reads back for <paramref name="time"/>: whole microseconds since PostgreSQL's epoch,
+    /// truncated toward it, as <see cref="ToPostgresMicroseconds"/> encodes it.
+    /// </summary>
+    public static DateTimeOffset ToStoredPrecision(DateTimeOffset time)
+    {
+        var sincePostgresEpoch = time.UtcTicks - PostgresEpochTicks;
+        return new DateTimeOffset(PostgresEpochTicks + sincePostgresEpoch - (sincePostgresEpoch % 10), TimeSpan.Zero);
+    }
+
     /// <summary>PostgreSQL's timestamptz: microseconds since its epoch, as Npgsql writes a UTC <see cref="DateTime"/>.</summary>
     public static long ToPostgresMicroseconds(DateTimeOffset time)
     {
