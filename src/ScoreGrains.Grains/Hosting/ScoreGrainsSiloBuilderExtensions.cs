@@ -14,6 +14,9 @@ public static class ScoreGrainsSiloBuilderExtensions
     /// <summary>Configuration section of <see cref="JournalOptions"/>.</summary>
     public const string JournalSection = "ScoreGrains:Journal";
 
+    // Grain storage's pool in journal mode: see StorageConnectionString.
+    private const int SnapshotConnections = 8;
+
     /// <summary>
     /// Adds ScoreGrains to a silo. <paramref name="connectionString"/> is the PostgreSQL database that holds
     /// the schema from <c>cluster-config/postgres</c>. Options bind from the <c>ScoreGrains</c> section.
@@ -33,7 +36,10 @@ public static class ScoreGrainsSiloBuilderExtensions
         // No prepared statements for our own queries: a prepared statement soon gets PostgreSQL's generic plan, which
         // (before PostgreSQL 18) locks and sets up all 32 journal partitions and their indexes on every execution;
         // an unprepared per-subject query is planned for its one partition. Grain storage keeps auto-prepare.
-        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 0 }.ConnectionString));
+        // No reset when a connection goes back to the pool: nothing here sets session state, and the reset is one more
+        // statement (DISCARD ALL) for PostgreSQL per use.
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 0, NoResetOnClose = true }.ConnectionString));
         silo.Services.AddOptions<JournalOptions>()
             .Bind(silo.Configuration.GetSection(JournalSection))
             .ValidateDataAnnotations()
@@ -50,12 +56,30 @@ public static class ScoreGrainsSiloBuilderExtensions
         // System.Text.Json instead of the provider's default Newtonsoft with $type names: renaming a type
         // must not break stored state.
         silo.UseSystemTextJsonGrainStorageSerializer();
-        silo.AddAdoNetGrainStorage(StorageNames.Subjects, options =>
+        silo.AddAdoNetGrainStorage(StorageNames.Subjects, storage => storage.Configure<IOptions<ScoreGrainsOptions>>((options, scoreGrains) =>
         {
             options.Invariant = "Npgsql";
-            options.ConnectionString = connectionString;
-        });
+            options.ConnectionString = StorageConnectionString(connectionString, scoreGrains.Value.Persistence);
+        }));
         silo.AddScoreGrainsNotifications(connectionString);
         return silo;
+    }
+
+    /// <summary>
+    /// Grain storage's connections. In journal mode it only loads state at activation and writes a snapshot now and
+    /// then, so a few connections serve it: Npgsql hands out its idle connections in turn, and a pool grown to a
+    /// hundred during a burst of activations would go round a hundred PostgreSQL backends, each cold when its turn
+    /// comes. In per-signal mode it is the write path, and the baseline keeps Npgsql's default pool.
+    /// Its statements set no session state, so no reset on return to the pool either.
+    /// </summary>
+    private static string StorageConnectionString(string connectionString, PersistenceMode persistence)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        if (persistence == PersistenceMode.Journal)
+        {
+            builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, SnapshotConnections);
+        }
+
+        return builder.ConnectionString;
     }
 }

@@ -163,6 +163,30 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ALookupWhoseConnectionWasKilledFailsAndTheNextOneAsksOnAFreshConnection()
+    {
+        var application = "lookup-" + Signals.NewId();
+        await using var lookupSource = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { ApplicationName = application }.ConnectionString);
+        await using var journalSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        await using var journal = new SignalJournal(journalSource, new JournalOptions { Writers = 1 }, NullLogger<SignalJournal>.Instance);
+        await using var lookup = new RecordedSignalLookup(lookupSource, new JournalOptions { Writers = 1 });
+        var subject = "citizen/" + Signals.NewId();
+        await journal.AppendAsync([Entry(subject, 1)], []);
+        Assert.Equal(["s1"], await lookup.FindRecordedAsync(subject, ["s1", "s2"]));
+
+        // The lookup keeps its connection between round trips: end that backend under it.
+        await using (var kill = journalSource.CreateCommand("SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE application_name = $1"))
+        {
+            kill.Parameters.Add(new NpgsqlParameter { Value = application });
+            Assert.Equal(1L, await kill.ExecuteScalarAsync());
+        }
+
+        await Assert.ThrowsAsync<JournalUnavailableException>(() => lookup.FindRecordedAsync(subject, ["s1"]));
+        Assert.Equal(["s1"], await lookup.FindRecordedAsync(subject, ["s1", "s3"]));
+    }
+
+    [Fact]
     public async Task EveryValueReadsBackExactlyAsItWasCopied()
     {
         await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
