@@ -15,7 +15,7 @@ public static class ScoreGrainsSiloBuilderExtensions
     public const string JournalSection = "ScoreGrains:Journal";
 
     // Grain storage's pool in journal mode: see StorageConnectionString.
-    private const int SnapshotConnections = 8;
+    internal const int SnapshotConnections = 8;
 
     /// <summary>
     /// Adds ScoreGrains to a silo. <paramref name="connectionString"/> is the PostgreSQL database that holds
@@ -72,7 +72,7 @@ public static class ScoreGrainsSiloBuilderExtensions
     /// comes. In per-signal mode it is the write path, and the baseline keeps Npgsql's default pool.
     /// Its statements set no session state, so no reset on return to the pool either.
     /// </summary>
-    private static string StorageConnectionString(string connectionString, PersistenceMode persistence)
+    internal static string StorageConnectionString(string connectionString, PersistenceMode persistence)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
         if (persistence == PersistenceMode.Journal)
