@@ -92,17 +92,17 @@ public sealed class RecordedSignalLookup : IAsyncDisposable
                     }
 
                     // The connection may be broken: the next round trip starts on a fresh one.
-                    await DisposeAsync(connection).ConfigureAwait(false);
+                    await CloseAsync(connection).ConfigureAwait(false);
                     connection = null;
                 }
             }
         }
         finally
         {
-            await DisposeAsync(connection).ConfigureAwait(false);
+            await CloseAsync(connection).ConfigureAwait(false);
         }
 
-        static ValueTask DisposeAsync(NpgsqlConnection? connection) => connection?.DisposeAsync() ?? ValueTask.CompletedTask;
+        static ValueTask CloseAsync(NpgsqlConnection? connection) => connection?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     private async Task<HashSet<string>?[]> QueryAsync(NpgsqlConnection connection, List<Request> batch)
