@@ -12,5 +12,5 @@ public interface IEmptyGrain : IGrainWithIntegerKey
 
     /// <summary>The subject call's message shape (one signal in, one outcome out) without the fold.</summary>
     [Alias("Echo")]
-    Task<IReadOnlyList<SignalOutcome>> EchoAsync(IReadOnlyList<SubjectSignal> signals);
+    Task<IReadOnlyList<SignalOutcome>> EchoAsync([Immutable] IReadOnlyList<SubjectSignal> signals);
 }

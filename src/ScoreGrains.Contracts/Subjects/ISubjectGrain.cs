@@ -10,8 +10,12 @@ public interface ISubjectGrain : IGrainWithStringKey
     public static readonly TimeSpan WatchLease = TimeSpan.FromMinutes(5);
 
     /// <summary>Folds the signals in order and stores the result durably before answering; one outcome per signal.</summary>
+    /// <remarks>
+    /// The list is immutable by contract: a caller in the same process must not change it after the call, so Orleans
+    /// passes it as is instead of copying it on every call (the ingest grain makes hundreds of these per batch).
+    /// </remarks>
     [Alias("Apply")]
-    Task<IReadOnlyList<SignalOutcome>> ApplyAsync(IReadOnlyList<SubjectSignal> signals);
+    Task<IReadOnlyList<SignalOutcome>> ApplyAsync([Immutable] IReadOnlyList<SubjectSignal> signals);
 
     /// <summary>
     /// Starts (or renews) pushing this subject's score changes and crossings to <paramref name="observer"/>.

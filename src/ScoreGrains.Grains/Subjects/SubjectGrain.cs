@@ -315,7 +315,8 @@ internal sealed class SubjectGrain(
         for (var i = 0; i < signals.Count; i++)
         {
             var signal = signals[i];
-            if (!window.Contains(ids[i]) && window.MayHaveForgotten(signal.SignalId, ids[i], ToJournalPrecision(signal.OccurredAt), _verifyForgotten))
+            // The cheap test first: most subjects never overflowed their ring, and the fold scans the ring anyway.
+            if (window.MayHaveForgotten(signal.SignalId, ids[i], ToJournalPrecision(signal.OccurredAt), _verifyForgotten) && !window.Contains(ids[i]))
             {
                 (uncertain ??= []).Add(signal.SignalId);
             }
