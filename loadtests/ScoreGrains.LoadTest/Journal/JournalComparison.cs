@@ -58,6 +58,15 @@ public sealed record JournalComparisonResult(
     /// </summary>
     public CopyResult? RawCopyAtJournalSize => RawCopy.Where(c => c.TableRows > 0).MaxBy(c => c.RowsPerSecond);
 
+    /// <summary>Rows raw COPY's stretches wrote into the fresh table, before any fill to the journal's size.</summary>
+    public long RawCopyStretchRows => RawCopy.Where(c => c.TableRows == 0).Sum(c => c.Rows);
+
+    /// <summary>
+    /// True when raw COPY's own stretches already wrote at least the journal's rows, so no table was filled to the
+    /// journal's size: the saturated ratio is then the same-size one.
+    /// </summary>
+    public bool RawCopyReachedJournalSize => Journal is { RowsAtSaturation: > 0 } journal && RawCopyStretchRows >= journal.RowsAtSaturation;
+
     public double? JournalToPerSignal => Ratio(Journal?.MaxSustainableRate, PerSignal?.MaxSustainableRate);
 
     /// <summary>

@@ -164,6 +164,10 @@ public static class ReportRows
         {
             rows.Add(("journal / raw COPY at its size, saturated", F($"{atSize:P0} of {jc.RawCopyAtJournalSize!.RowsPerSecond:N0} rows/s into a table of {jc.RawCopyAtJournalSize.TableRows:N0} rows (the journal's when its closed loop started: {jc.Journal!.RowsAtSaturation:N0})")));
         }
+        else if (jc.RawCopyReachedJournalSize)
+        {
+            rows.Add(("journal / raw COPY at its size, saturated", F($"the saturated ratio above: raw COPY's own stretches wrote {jc.RawCopyStretchRows:N0} rows, at least the journal's {jc.Journal!.RowsAtSaturation:N0} when its closed loop started, so no larger table was filled")));
+        }
 
         if (jc.SaturatedBoundToRawCopy is { } bound)
         {

@@ -211,6 +211,26 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         Assert.Equal(1e-310, stored[1].ScoreAfter);
     }
 
+    [Fact]
+    public async Task EveryJournalPartitionIsAnalysedOnlyWhenItHasDoubled()
+    {
+        // Each hash partition counts its own inserts: at the stock 10% every partition was analysed twice a minute
+        // under load (V012__journal_autovacuum.sql). A partition without the setting falls back to that.
+        await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT count(*), count(*) FILTER (WHERE 'autovacuum_analyze_scale_factor=1.0' = ANY (c.reloptions))
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'signal_journal'::regclass
+            """,
+            connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(32, reader.GetInt64(0));
+        Assert.Equal(32, reader.GetInt64(1));
+    }
+
     [Theory]
     [InlineData(0, 0)]
     [InlineData(15, 1)]
