@@ -120,6 +120,9 @@ public sealed class JournalComparison(
 
     private TimeSpan SaturatedDuration => options.StepDuration * 2;
 
+    // Enough to bring the journal to --saturate-at-rows (5M by default) at the ~25,000-45,000 rows/s it takes here.
+    private static TimeSpan SaturationFillLimit => TimeSpan.FromSeconds(240);
+
     // The in-memory silo only activates its subjects (~6,000/s) and runs the closed loop.
     private TimeSpan InMemoryTime => SaturatedDuration + TimeSpan.FromSeconds(75);
 
@@ -196,6 +199,7 @@ public sealed class JournalComparison(
 
         var statistics = target.Services?.GetService<SignalJournal>()?.Statistics;
         var (commits, appends, rows) = (statistics?.Commits ?? 0, statistics?.Appends ?? 0, statistics?.Rows ?? 0);
+        var fillsJournal = persistence == "journal" && statistics is not null && options.SaturateAtRows > 0;
         // The in-memory silo only bounds what any journal could reach (its throughput at saturation): no search, no fixed rate.
         PhaseResult? atFixed = null;
         if (searching && _fixedRate is { } known)
@@ -208,7 +212,8 @@ public sealed class JournalComparison(
         {
             log($"{persistence}: find-max from {startRate:N0}/s (x{options.StepFactor} per {options.StepDuration.TotalSeconds:0} s step, p99 <= {options.MaxP99.TotalMilliseconds:0} ms)");
             search = new FindMaxSearch(modeOptions, runner);
-            var keep = SaturatedDuration + TimeSpan.FromSeconds(5) + (atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero);
+            var keep = SaturatedDuration + TimeSpan.FromSeconds(5) + (atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero)
+                + (fillsJournal ? SaturationFillLimit : TimeSpan.Zero);
             await search.RunAsync(() => Remaining() - keep, token);
             Phases.AddRange(search.Steps.Select(s => s with { Name = $"{persistence} {s.Name}" }));
             log($"{persistence}: max sustainable {Rate(search.MaxSustainableRate)} (short steps: {Rate(search.ShortStepMax)})");
@@ -216,6 +221,16 @@ public sealed class JournalComparison(
 
         PhaseResult? saturated = null;
         long rowsAtSaturation = 0;
+        if (fillsJournal && statistics!.Rows < options.SaturateAtRows && !token.IsCancellationRequested)
+        {
+            log($"{persistence}: closed loop, not measured, until the journal holds {options.SaturateAtRows:N0} rows (now {statistics.Rows:N0}; at most {SaturationFillLimit.TotalSeconds:0} s), so the closed loop below runs at a stated table size");
+            var fill = await runner.RunPhaseAsync(
+                new PhasePlan($"{persistence} fill to {options.SaturateAtRows / 1e6:0.#}M rows", 0, TimeSpan.Zero, SaturationFillLimit, options.SaturateAtRows - statistics.Rows),
+                token);
+            Phases.Add(fill);
+            await Task.Delay(TimeSpan.FromSeconds(3), token); // let the backlog drain before the measured loop
+        }
+
         if (!token.IsCancellationRequested)
         {
             rowsAtSaturation = statistics?.Rows ?? 0;

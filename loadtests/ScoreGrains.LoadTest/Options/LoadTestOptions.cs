@@ -138,6 +138,13 @@ public sealed class LoadTestOptions
     /// <summary>Journal benchmark: first find-max rate of the journal mode (default: the start rate of both modes).</summary>
     public double? JournalStartRate { get; set; }
 
+    /// <summary>
+    /// Journal benchmark: rows the journal must hold before its closed loop, filled by an unmeasured closed loop when the
+    /// search wrote fewer (0: off). PostgreSQL inserts fewer rows per second into a bigger table, so a saturated figure
+    /// means something only with the table size it was measured at.
+    /// </summary>
+    public long SaturateAtRows { get; set; }
+
     /// <summary>Journal benchmark: the modes to run, in order (per-signal, journal, memory: the silo without persistence, copy).</summary>
     public IList<string> CompareModes { get; set; } = ["per-signal", "journal", "memory", "copy"];
 

@@ -140,6 +140,7 @@ public static class OptionsParser
             case "compare-rate": o.CompareRate = Number(name, V()); break;
             case "fixed-rate": o.FixedRate = Number(name, V()); break;
             case "journal-start-rate": o.JournalStartRate = Number(name, V()); break;
+            case "saturate-at-rows": o.SaturateAtRows = (long)Number(name, V()); break;
             case "compare": o.CompareModes = [.. V().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
             case "copy-connections": o.CopyConnections = (int)Number(name, V()); break;
             case "copy-batches": o.CopyBatches = [.. V().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(b => (int)Number(name, b))]; break;

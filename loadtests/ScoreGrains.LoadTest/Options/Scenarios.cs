@@ -43,7 +43,7 @@ public static class Scenarios
             "The journal benchmark in one run (<= 22 min): 100k Zipf subjects, batches of 500; per-signal then journal, each in a fresh in-process silo with a fresh durable embedded PostgreSQL: activate, find-max (p99 <= 500 ms, then held for 60 s), 20 s closed loop (throughput at saturation), open loop at one fixed rate for both (half the per-signal max); then the silo with persistence off (activate, 20 s closed loop: the bound on journal / raw COPY); then the raw limit: the same journal rows by binary COPY into a fresh signal_journal, nothing else running, and again once that table holds as many rows as the journal did at its closed loop.",
             ["--target", "inprocess", "--mode", "journal-vs-baseline", "--subjects", "100000", "--skew", "zipf", "--batch", "500",
              "--producers", "2", "--max-in-flight", "32", "--rate", "250", "--step-duration", "10s", "--step-factor", "1.5",
-             "--refinements", "2", "--hold", "60s", "--journal-start-rate", "2000", "--max-p99", "500ms", "--max-error-rate", "0.001",
+             "--refinements", "2", "--hold", "60s", "--journal-start-rate", "2000", "--saturate-at-rows", "5000000", "--max-p99", "500ms", "--max-error-rate", "0.001",
              "--activate-batch", "100", "--duration", "22m", "--drain-timeout", "30s", "--copy-connections", "2", "--copy-batches", "500,5000"]),
         new Scenario(
             "journal-size",

@@ -110,7 +110,8 @@ public static class ReportRows
 
             if (mode.Saturated is { } saturated)
             {
-                rows.Add(($"{mode.Persistence}: saturated", F($"{saturated.AckedPerSecond:N0} signals/s acknowledged, closed loop (p50 {saturated.Steady.P50Ms:0} / p99 {saturated.Steady.P99Ms:0} ms)")));
+                rows.Add(($"{mode.Persistence}: saturated", F($"{saturated.AckedPerSecond:N0} signals/s acknowledged, closed loop (p50 {saturated.Steady.P50Ms:0} / p99 {saturated.Steady.P99Ms:0} ms)")
+                    + (mode.RowsAtSaturation > 0 ? F($", journal of {mode.RowsAtSaturation:N0} rows") : "")));
             }
 
             if (mode.AtFixedRate is { } at)
