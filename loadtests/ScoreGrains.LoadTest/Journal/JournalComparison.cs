@@ -204,7 +204,8 @@ public sealed class JournalComparison(
 
         var statistics = target.Services?.GetService<SignalJournal>()?.Statistics;
         var (commits, appends, rows) = (statistics?.Commits ?? 0, statistics?.Appends ?? 0, statistics?.Rows ?? 0);
-        var fillsJournal = persistence == "journal" && statistics is not null && options.SaturateAtRows > 0;
+        // The journal's writer statistics when its closed loop must run at a stated table size.
+        var filledJournal = persistence == "journal" && options.SaturateAtRows > 0 ? statistics : null;
         // The in-memory silo only bounds what any journal could reach (its throughput at saturation): no search, no fixed rate.
         PhaseResult? atFixed = null;
         if (searching && _fixedRate is { } known)
@@ -218,7 +219,7 @@ public sealed class JournalComparison(
             log($"{persistence}: find-max from {startRate:N0}/s (x{options.StepFactor} per {options.StepDuration.TotalSeconds:0} s step, p99 <= {options.MaxP99.TotalMilliseconds:0} ms)");
             search = new FindMaxSearch(modeOptions, runner);
             var keep = SaturatedDuration + TimeSpan.FromSeconds(5) + (atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero)
-                + (fillsJournal ? SaturationFillLimit : TimeSpan.Zero);
+                + (filledJournal is null ? TimeSpan.Zero : SaturationFillLimit);
             await search.RunAsync(() => Remaining() - keep, token);
             Phases.AddRange(search.Steps.Select(s => s with { Name = $"{persistence} {s.Name}" }));
             log($"{persistence}: max sustainable {Rate(search.MaxSustainableRate)} (short steps: {Rate(search.ShortStepMax)})");
@@ -226,11 +227,11 @@ public sealed class JournalComparison(
 
         PhaseResult? saturated = null;
         long rowsAtSaturation = 0;
-        if (fillsJournal && statistics!.Rows < options.SaturateAtRows && !token.IsCancellationRequested)
+        if (filledJournal is { } written && written.Rows < options.SaturateAtRows && !token.IsCancellationRequested)
         {
-            log($"{persistence}: closed loop, not measured, until the journal holds {options.SaturateAtRows:N0} rows (now {statistics.Rows:N0}; at most {SaturationFillLimit.TotalSeconds:0} s), so the closed loop below runs at a stated table size");
+            log($"{persistence}: closed loop, not measured, until the journal holds {options.SaturateAtRows:N0} rows (now {written.Rows:N0}; at most {SaturationFillLimit.TotalSeconds:0} s), so the closed loop below runs at a stated table size");
             var fill = await runner.RunPhaseAsync(
-                new PhasePlan($"{persistence} fill to {options.SaturateAtRows / 1e6:0.#}M rows", 0, TimeSpan.Zero, SaturationFillLimit, options.SaturateAtRows - statistics.Rows),
+                new PhasePlan($"{persistence} fill to {options.SaturateAtRows / 1e6:0.#}M rows", 0, TimeSpan.Zero, SaturationFillLimit, options.SaturateAtRows - written.Rows),
                 token);
             Phases.Add(fill);
             await Task.Delay(TimeSpan.FromSeconds(3), token); // let the backlog drain before the measured loop
