@@ -146,6 +146,13 @@ internal sealed class SubjectGrain(
                     var append = journal.AppendAsync(fold.Entries, fold.Crossings ?? [], _lastAppend is { IsCompleted: false } previous ? previous : null);
                     _lastAppend = append;
                     fold.CrossingSequences = await append;
+                    if (_lastAppend == append)
+                    {
+                        // Committed and still the latest: drop it, or every idle subject keeps its last append's task
+                        // alive until its next call, long enough for the GC to promote it to gen2 (loadtests/README.md).
+                        _lastAppend = null;
+                    }
+
                     _verifyForgotten = false;
                     _sinceSnapshot += fold.Entries.Count;
                 }
