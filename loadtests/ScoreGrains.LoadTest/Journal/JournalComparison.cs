@@ -120,8 +120,15 @@ public sealed class JournalComparison(
 
     private TimeSpan SaturatedDuration => options.StepDuration * 2;
 
+    // After a fill, before the measured stretch at the table's size: the journal's backlog drains, and raw COPY gets the same pause.
+    private static TimeSpan SettleAfterFill => TimeSpan.FromSeconds(3);
+
     // Enough to bring the journal to --saturate-at-rows (5M by default) at the ~25,000-45,000 rows/s it takes here.
     private static TimeSpan SaturationFillLimit => TimeSpan.FromSeconds(240);
+
+    // Below every rate the journal's closed loop has filled at here (30,656-36,934 rows/s up to 5M rows): the time the
+    // search keeps aside for the fill is the rows still missing at this rate, so it never cuts the fill short.
+    private const double FillRateFloor = 20_000;
 
     // The in-memory silo only activates its subjects (~6,000/s) and runs the closed loop.
     private TimeSpan InMemoryTime => SaturatedDuration + TimeSpan.FromSeconds(75);
@@ -130,7 +137,7 @@ public sealed class JournalComparison(
 
     // Each batch size on the fresh table; after a journal run, filling the table to its size and one more stretch.
     private TimeSpan CopyTime => (CopyStretch * options.CopyBatches.Count)
-        + (options.CompareModes.Contains("journal") ? CopyFillLimit + CopyStretch : TimeSpan.Zero);
+        + (options.CompareModes.Contains("journal") ? CopyFillLimit + SettleAfterFill + SaturatedDuration : TimeSpan.Zero);
 
     // Enough to fill ~10M rows at the ~70,000 rows/s COPY keeps up on a growing table here; a bigger journal is
     // matched as far as this allows (the report gives the size reached).
@@ -171,6 +178,15 @@ public sealed class JournalComparison(
 
         return new JournalComparisonResult(options.Subjects, options.BatchSize, _fixedRate, perSignal, journal, inMemory, copies);
     }
+
+    /// <summary>
+    /// The time the journal's fill will need, kept aside from its search: it shrinks as the search's own steps write
+    /// rows, so a search that writes most of them (it did in most runs) has that time for its holds instead.
+    /// </summary>
+    private TimeSpan FillReserve(JournalStatistics? filledJournal) =>
+        filledJournal is null
+            ? TimeSpan.Zero
+            : TimeSpan.FromSeconds(Math.Min(SaturationFillLimit.TotalSeconds, Math.Max(0, options.SaturateAtRows - filledJournal.Rows) / FillRateFloor));
 
     private async Task<ModeFigures> RunSiloAsync(string persistence, double startRate, long deadline, CancellationToken token)
     {
@@ -218,9 +234,8 @@ public sealed class JournalComparison(
         {
             log($"{persistence}: find-max from {startRate:N0}/s (x{options.StepFactor} per {options.StepDuration.TotalSeconds:0} s step, p99 <= {options.MaxP99.TotalMilliseconds:0} ms)");
             search = new FindMaxSearch(modeOptions, runner);
-            var keep = SaturatedDuration + TimeSpan.FromSeconds(5) + (atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero)
-                + (filledJournal is null ? TimeSpan.Zero : SaturationFillLimit);
-            await search.RunAsync(() => Remaining() - keep, token);
+            var keep = SaturatedDuration + TimeSpan.FromSeconds(5) + (atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero);
+            await search.RunAsync(() => Remaining() - keep - FillReserve(filledJournal), token);
             Phases.AddRange(search.Steps.Select(s => s with { Name = $"{persistence} {s.Name}" }));
             log($"{persistence}: max sustainable {Rate(search.MaxSustainableRate)} (short steps: {Rate(search.ShortStepMax)})");
         }
@@ -234,7 +249,7 @@ public sealed class JournalComparison(
                 new PhasePlan($"{persistence} fill to {options.SaturateAtRows / 1e6:0.#}M rows", 0, TimeSpan.Zero, SaturationFillLimit, options.SaturateAtRows - written.Rows),
                 token);
             Phases.Add(fill);
-            await Task.Delay(TimeSpan.FromSeconds(3), token); // let the backlog drain before the measured loop
+            await Task.Delay(SettleAfterFill, token);
         }
 
         if (!token.IsCancellationRequested)
@@ -306,7 +321,9 @@ public sealed class JournalComparison(
                 c => generator(offset + c, clock), rows, log, token));
         }
 
-        // The journal's closed loop ran against a table of journalRows rows; the same COPY into a table of that size.
+        // The journal's closed loop ran against a table of journalRows rows; the same COPY into a table of that size,
+        // measured as that loop was: the same pause after its fill and as long (a 10 s stretch right after the fill
+        // gave 57,802 and 78,334 rows/s in two runs, the first seconds the slowest).
         var written = results.Sum(r => r.Rows);
         if (journalRows > written && !token.IsCancellationRequested)
         {
@@ -317,8 +334,9 @@ public sealed class JournalComparison(
                 c => generator(fillOffset + c, clock), rows, log, token);
             written += fill.Rows;
             var atSizeOffset = fillOffset + options.CopyConnections;
+            await Task.Delay(SettleAfterFill, token);
             var atSize = await RawCopy.RunAsync($"raw COPY {options.CopyConnections}x{largest} at {written / 1e6:0.0}M rows", database.ConnectionString,
-                options.CopyConnections, largest, CopyStretch, long.MaxValue, c => generator(atSizeOffset + c, clock), rows, log, token);
+                options.CopyConnections, largest, SaturatedDuration, long.MaxValue, c => generator(atSizeOffset + c, clock), rows, log, token);
             results.Add(atSize with { TableRows = written });
         }
 
