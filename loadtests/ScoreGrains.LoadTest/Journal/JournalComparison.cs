@@ -20,6 +20,8 @@ namespace ScoreGrains.LoadTest.Journal;
 /// <param name="LargestBatch">Journal mode: most grain appends in one commit.</param>
 /// <param name="SlowestCommit">Journal mode: the longest a commit took, activation included.</param>
 /// <param name="RowsAtSaturation">Journal mode: rows in the journal when the closed loop started.</param>
+/// <param name="CommitsAtSaturation">Journal mode: group commits during the closed loop and its drain.</param>
+/// <param name="RowsCommittedAtSaturation">Journal mode: the rows those commits wrote.</param>
 /// <param name="Storage">Journal mode: the journal's size at the end, from the rows this run wrote.</param>
 public sealed record ModeFigures(
     string Persistence,
@@ -34,9 +36,13 @@ public sealed record ModeFigures(
     long LargestBatch,
     TimeSpan SlowestCommit,
     long RowsAtSaturation,
+    long CommitsAtSaturation,
+    long RowsCommittedAtSaturation,
     JournalStorage? Storage)
 {
     public double? RowsPerCommit => Commits == 0 ? null : (double)Rows / Commits;
+
+    public double? RowsPerCommitAtSaturation => CommitsAtSaturation == 0 ? null : (double)RowsCommittedAtSaturation / CommitsAtSaturation;
 }
 
 /// <summary>The journal benchmark's result: both modes, the raw COPY limit, and the ratios, all from one run.</summary>
@@ -242,6 +248,7 @@ public sealed class JournalComparison(
 
         PhaseResult? saturated = null;
         long rowsAtSaturation = 0;
+        long commitsAtSaturation = 0, rowsCommittedAtSaturation = 0;
         if (filledJournal is { } written && written.Rows < options.SaturateAtRows && !token.IsCancellationRequested)
         {
             log($"{persistence}: closed loop, not measured, until the journal holds {options.SaturateAtRows:N0} rows (now {written.Rows:N0}; at most {SaturationFillLimit.TotalSeconds:0} s), so the closed loop below runs at a stated table size");
@@ -255,10 +262,13 @@ public sealed class JournalComparison(
         if (!token.IsCancellationRequested)
         {
             rowsAtSaturation = statistics?.Rows ?? 0;
+            var commitsBefore = statistics?.Commits ?? 0;
             log($"{persistence}: closed loop for {SaturatedDuration.TotalSeconds:0} s with all {options.MaxInFlight} batch slots in use (throughput at saturation)");
             saturated = await runner.RunPhaseAsync(new PhasePlan($"{persistence} saturated", 0, TimeSpan.Zero, SaturatedDuration, null), token);
             Phases.Add(saturated);
             await Task.Delay(TimeSpan.FromSeconds(3), token); // let the backlog drain before the next phase
+            commitsAtSaturation = (statistics?.Commits ?? 0) - commitsBefore;
+            rowsCommittedAtSaturation = (statistics?.Rows ?? 0) - rowsAtSaturation;
         }
 
         if (searching && atFixed is null && !token.IsCancellationRequested)
@@ -286,6 +296,8 @@ public sealed class JournalComparison(
             statistics?.LargestBatch ?? 0,
             statistics?.SlowestCommit ?? TimeSpan.Zero,
             rowsAtSaturation,
+            commitsAtSaturation,
+            rowsCommittedAtSaturation,
             storage);
     }
 

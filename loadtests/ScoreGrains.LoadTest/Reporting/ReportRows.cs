@@ -129,6 +129,11 @@ public static class ReportRows
                 rows.Add(($"{mode.Persistence}: group commit", F($"{mode.Commits:N0} commits of {perCommit:0} rows ({(double)mode.Appends / mode.Commits:0.0} grain appends) on average, largest {mode.LargestBatch:N0} appends; slowest commit {mode.SlowestCommit.TotalMilliseconds:N0} ms")));
             }
 
+            if (mode.RowsPerCommitAtSaturation is { } perCommitSaturated)
+            {
+                rows.Add(($"{mode.Persistence}: group commit, saturated", F($"{mode.CommitsAtSaturation:N0} commits of {perCommitSaturated:0} rows on average in the closed loop and its drain")));
+            }
+
             if (mode.Storage is { } st)
             {
                 rows.Add(($"{mode.Persistence}: journal size", F($"{st.Rows:N0} rows, {st.TotalBytes / 1048576.0:N0} MB = {st.TotalBytesPerMillion / 1048576.0:N1} MB per million signals ({st.HeapBytesPerRow:0} B rows + {st.IndexBytesPerRow:0} B indexes per signal; average row {st.AverageRowBytes:0} B)")));
