@@ -126,8 +126,9 @@ public sealed class JournalComparison(
 
     private TimeSpan SaturatedDuration => options.StepDuration * 2;
 
-    // After a fill, before the measured stretch at the table's size: the journal's backlog drains, and raw COPY gets the same pause.
-    private static TimeSpan SettleAfterFill => TimeSpan.FromSeconds(3);
+    // After a closed loop (the fill, the measured one), before the next phase: the journal's backlog drains. Raw COPY
+    // gets the same pause between its fill and its stretch at the journal's size.
+    private static TimeSpan BacklogDrain => TimeSpan.FromSeconds(3);
 
     // Enough to bring the journal to --saturate-at-rows (5M by default) at the ~25,000-45,000 rows/s it takes here.
     private static TimeSpan SaturationFillLimit => TimeSpan.FromSeconds(240);
@@ -143,7 +144,7 @@ public sealed class JournalComparison(
 
     // Each batch size on the fresh table; after a journal run, filling the table to its size and one more stretch.
     private TimeSpan CopyTime => (CopyStretch * options.CopyBatches.Count)
-        + (options.CompareModes.Contains("journal") ? CopyFillLimit + SettleAfterFill + SaturatedDuration : TimeSpan.Zero);
+        + (options.CompareModes.Contains("journal") ? CopyFillLimit + BacklogDrain + SaturatedDuration : TimeSpan.Zero);
 
     // Enough to fill ~10M rows at the ~70,000 rows/s COPY keeps up on a growing table here; a bigger journal is
     // matched as far as this allows (the report gives the size reached).
@@ -256,7 +257,7 @@ public sealed class JournalComparison(
                 new PhasePlan($"{persistence} fill to {options.SaturateAtRows / 1e6:0.#}M rows", 0, TimeSpan.Zero, SaturationFillLimit, options.SaturateAtRows - written.Rows),
                 token);
             Phases.Add(fill);
-            await Task.Delay(SettleAfterFill, token);
+            await Task.Delay(BacklogDrain, token);
         }
 
         if (!token.IsCancellationRequested)
@@ -266,7 +267,7 @@ public sealed class JournalComparison(
             log($"{persistence}: closed loop for {SaturatedDuration.TotalSeconds:0} s with all {options.MaxInFlight} batch slots in use (throughput at saturation)");
             saturated = await runner.RunPhaseAsync(new PhasePlan($"{persistence} saturated", 0, TimeSpan.Zero, SaturatedDuration, null), token);
             Phases.Add(saturated);
-            await Task.Delay(TimeSpan.FromSeconds(3), token); // let the backlog drain before the next phase
+            await Task.Delay(BacklogDrain, token);
             commitsAtSaturation = (statistics?.Commits ?? 0) - commitsBefore;
             rowsCommittedAtSaturation = (statistics?.Rows ?? 0) - rowsAtSaturation;
         }
@@ -346,7 +347,7 @@ public sealed class JournalComparison(
                 c => generator(fillOffset + c, clock), rows, log, token);
             written += fill.Rows;
             var atSizeOffset = fillOffset + options.CopyConnections;
-            await Task.Delay(SettleAfterFill, token);
+            await Task.Delay(BacklogDrain, token);
             var atSize = await RawCopy.RunAsync($"raw COPY {options.CopyConnections}x{largest} at {written / 1e6:0.0}M rows", database.ConnectionString,
                 options.CopyConnections, largest, SaturatedDuration, long.MaxValue, c => generator(atSizeOffset + c, clock), rows, log, token);
             results.Add(atSize with { TableRows = written });
