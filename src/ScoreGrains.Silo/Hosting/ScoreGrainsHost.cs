@@ -16,12 +16,20 @@ public static class ScoreGrainsHost
     public const string OrleansDashboardSetting = "ScoreGrains:OrleansDashboard";
 
     /// <summary>
+    /// Settings are read once, at start. The stock reload-on-change watches the whole content root, every folder
+    /// under it, and the embedded PostgreSQL keeps its data there by default (<c>data/postgres</c>): each of its
+    /// writes reached the silo as a file event to match against appsettings.json, 2.5% of the silo's CPU at 40,000
+    /// signals/s (loadtests/README.md). A later <c>--hostBuilder:reloadConfigOnChange=true</c> turns it back on.
+    /// </summary>
+    private const string NoConfigurationReload = "--hostBuilder:reloadConfigOnChange=false";
+
+    /// <summary>
     /// Opens the database (the configured server, or a private embedded one), then builds the app. The database
     /// is stopped after the app has stopped, so the silo can still write its last state on the way down.
     /// </summary>
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder([NoConfigurationReload, .. args]);
         var database = await ScoreGrainsDatabase.OpenAsync(builder.Configuration, builder.Environment, cancellationToken);
         try
         {

@@ -69,7 +69,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                     "--Logging:LogLevel:Default=Warning",
                 ]);
                 await _host.StartAsync();
-                RunningSilo = new RunningSilo(new Uri($"http://127.0.0.1:{httpPort}"), $"127.0.0.1:{gatewayPort}", $"{ServiceId}-host");
+                RunningSilo = new RunningSilo(new Uri($"http://127.0.0.1:{httpPort}"), $"127.0.0.1:{gatewayPort}", $"{ServiceId}-host", _host.Configuration);
             }
 
             return RunningSilo!;

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
+
 namespace ScoreGrains.Tests.Infrastructure;
 
-/// <summary>Where the fixture's real silo host listens.</summary>
-public sealed record RunningSilo(Uri HttpAddress, string Gateway, string ServiceId);
+/// <summary>Where the fixture's real silo host listens, and the configuration it was built with.</summary>
+public sealed record RunningSilo(Uri HttpAddress, string Gateway, string ServiceId, IConfiguration Configuration);
