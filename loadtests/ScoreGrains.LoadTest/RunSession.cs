@@ -114,7 +114,7 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
                 phases.Add(await runner.RunPhaseAsync(new PhasePlan("load", options.Rate, options.Ramp, options.Duration, options.Count), token));
             }
         });
-        var (processCpu, machineCpu) = cpu.Sample();
+        var cpuUse = cpu.Sample();
 
         MemoryResult? memory = null;
         if (measureMemory && target.Grains is { } g && !token.IsCancellationRequested)
@@ -143,8 +143,9 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
             Totals = totals,
             Latency = LatencySummary.From(metrics.Total),
             ActiveSubjects = active.Count(),
-            ProcessCpuPercent = processCpu,
-            MachineCpuPercent = machineCpu,
+            ProcessCpuPercent = cpuUse.Process,
+            PostgresCpuPercent = cpuUse.Postgres,
+            MachineCpuPercent = cpuUse.Machine,
             Memory = memory,
             Check = check,
             Intervals = metrics.Samples,
@@ -167,7 +168,7 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
         var comparison = new JournalComparison(options, _runId, models, GeneratorsFor, metrics, Log);
         JournalComparisonResult? result = null;
         await new ProgressDisplay(metrics, options.PlainProgressEvery).RunAsync(async () => result = await comparison.RunAsync(token));
-        var (processCpu, machineCpu) = cpu.Sample();
+        var cpuUse = cpu.Sample();
         var totals = metrics.Snapshot();
         var failures = new List<string>();
         if (totals.Acked == 0 && options.CompareModes.Any(m => m != "copy"))
@@ -181,8 +182,9 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
             JournalComparison = result,
             Totals = totals,
             Latency = LatencySummary.From(metrics.Total),
-            ProcessCpuPercent = processCpu,
-            MachineCpuPercent = machineCpu,
+            ProcessCpuPercent = cpuUse.Process,
+            PostgresCpuPercent = cpuUse.Postgres,
+            MachineCpuPercent = cpuUse.Machine,
             Intervals = metrics.Samples,
             Problems = [.. metrics.Problems.Select(p => $"{p.Value:N0} x {p.Key}")],
             Failures = failures,

@@ -3,6 +3,7 @@ using System.Globalization;
 using HdrHistogram;
 using Npgsql;
 using ScoreGrains.LoadTest.Generation;
+using ScoreGrains.LoadTest.Resources;
 using ScoreGrains.LoadTest.Running;
 using ScoreGrains.Postgres.Journal;
 
@@ -12,7 +13,15 @@ namespace ScoreGrains.LoadTest.Journal;
 /// <param name="Name">What the stretch was, e.g. <c>raw COPY 2x5000</c>.</param>
 /// <param name="BatchLatency">Time of one COPY (one batch, one transaction, one commit).</param>
 /// <param name="TableRows">Rows already in the table when the stretch started.</param>
-public sealed record CopyResult(string Name, int Connections, int BatchRows, long Rows, double Seconds, double RowsPerSecond, LatencySummary BatchLatency, long TableRows = 0);
+public sealed record CopyResult(string Name, int Connections, int BatchRows, long Rows, double Seconds, double RowsPerSecond, LatencySummary BatchLatency, long TableRows = 0)
+{
+    /// <summary>CPU use over the stretch: PostgreSQL's is what raw COPY costs it per row.</summary>
+    public CpuUse? Cpu { get; init; }
+
+    /// <summary>CPU time per row written, in microseconds, from one of <see cref="Cpu"/>'s figures.</summary>
+    public double? MicrosecondsPerRow(Func<CpuUse, double?> part) =>
+        Cpu is { } cpu && part(cpu) is { } percent && Rows > 0 ? percent / 100 * Environment.ProcessorCount * Seconds / Rows * 1e6 : null;
+}
 
 /// <summary>
 /// Writes journal rows by binary COPY (<see cref="NpgsqlConnection.BeginRawBinaryCopy"/>, encoded by the silo's own
@@ -37,6 +46,7 @@ public static class RawCopy
         long claimed = 0;
         long written = 0;
         var histograms = new HistogramBase[connections];
+        var cpuAtStart = CpuReading.Now();
         var started = Stopwatch.GetTimestamp();
         var writers = Enumerable.Range(0, connections).Select(c => Task.Run(async () =>
         {
@@ -87,7 +97,10 @@ public static class RawCopy
             all.Add(h);
         }
 
-        return new CopyResult(name, connections, batchRows, written, elapsed, written / elapsed, LatencySummary.From(all));
+        return new CopyResult(name, connections, batchRows, written, elapsed, written / elapsed, LatencySummary.From(all))
+        {
+            Cpu = CpuReading.Now().Since(cpuAtStart),
+        };
     }
 
     /// <summary>Starts a fresh embedded PostgreSQL (durable: fsync and synchronous_commit on) with the silo's schema.</summary>

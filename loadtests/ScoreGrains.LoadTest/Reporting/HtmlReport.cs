@@ -66,6 +66,7 @@ public static class HtmlReport
             html.Append(SvgChart.Lines("Resources", "% / MB / ms", x,
             [
                 new("process CPU %", "#9467bd", [.. report.Intervals.Select(i => i.ProcessCpuPercent ?? double.NaN)]),
+                new("PostgreSQL CPU %", "#e377c2", [.. report.Intervals.Select(i => i.PostgresCpuPercent ?? double.NaN)]),
                 new("machine CPU %", "#8c564b", [.. report.Intervals.Select(i => i.MachineCpuPercent ?? double.NaN)]),
                 new("heap MB / 10", "#17becf", [.. report.Intervals.Select(i => i.HeapMb / 10)]),
                 new("GC pause ms", "#bcbd22", [.. report.Intervals.Select(i => i.GcPauseMs)]),

@@ -59,7 +59,7 @@ public sealed class ProgressDisplay(RunMetrics metrics, TimeSpan plainEvery)
     }
 
     private static readonly string[] Header =
-        ["t s", "phase", "target/s", "sent/s", "acked/s", "errors/s", "in flight", "p50 ms", "p99 ms", "max ms", "heap MB", "gc ms", "cpu %"];
+        ["t s", "phase", "target/s", "sent/s", "acked/s", "errors/s", "in flight", "p50 ms", "p99 ms", "max ms", "heap MB", "gc ms", "cpu %", "pg cpu %"];
 
     private static Table NewTable()
     {
@@ -88,5 +88,6 @@ public sealed class ProgressDisplay(RunMetrics metrics, TimeSpan plainEvery)
         yield return s.HeapMb.ToString("N0", c);
         yield return s.GcPauseMs.ToString("0", c);
         yield return s.ProcessCpuPercent is { } cpu ? cpu.ToString("0", c) : "-";
+        yield return s.PostgresCpuPercent is { } pg ? pg.ToString("0", c) : "-";
     }
 }

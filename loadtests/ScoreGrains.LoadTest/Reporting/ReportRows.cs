@@ -1,4 +1,5 @@
 using System.Globalization;
+using ScoreGrains.LoadTest.Resources;
 using ScoreGrains.LoadTest.Running;
 
 namespace ScoreGrains.LoadTest.Reporting;
@@ -31,7 +32,9 @@ public static class ReportRows
 
         if (r.ProcessCpuPercent is { } cpu)
         {
-            rows.Add(("CPU", F($"this process {cpu:0}% of {Environment.ProcessorCount} cores") + (r.MachineCpuPercent is { } m ? F($", machine {m:0}% (adds PostgreSQL)") : "")));
+            rows.Add(("CPU", F($"this process {cpu:0}% of {Environment.ProcessorCount} cores")
+                + (r.PostgresCpuPercent is { } pg ? F($", PostgreSQL {pg:0}%") : "")
+                + (r.MachineCpuPercent is { } m ? F($", machine {m:0}%") : "")));
         }
 
         if (r.MaxSustainableRate is { } max)
@@ -112,6 +115,10 @@ public static class ReportRows
             {
                 rows.Add(($"{mode.Persistence}: saturated", F($"{saturated.AckedPerSecond:N0} signals/s acknowledged, closed loop (p50 {saturated.Steady.P50Ms:0} / p99 {saturated.Steady.P99Ms:0} ms)")
                     + (mode.RowsAtSaturation > 0 ? F($", journal of {mode.RowsAtSaturation:N0} rows") : "")));
+                if (CpuPerItem(saturated.MicrosecondsPerSignal) is { } cpu)
+                {
+                    rows.Add(($"{mode.Persistence}: CPU per signal, saturated", cpu));
+                }
             }
 
             if (mode.AtFixedRate is { } at)
@@ -143,7 +150,8 @@ public static class ReportRows
         foreach (var copy in jc.RawCopy)
         {
             rows.Add((copy.Name, F($"{copy.RowsPerSecond:N0} rows/s ({copy.Rows:N0} rows in {copy.Seconds:0.0} s; one COPY p50 {copy.BatchLatency.P50Ms:0.0} ms, p99 {copy.BatchLatency.P99Ms:0.0} ms)")
-                + (copy.TableRows > 0 ? F($", into a table of {copy.TableRows:N0} rows") : "")));
+                + (copy.TableRows > 0 ? F($", into a table of {copy.TableRows:N0} rows") : "")
+                + (CpuPerItem(copy.MicrosecondsPerRow) is { } cpu ? "; per row " + cpu : "")));
         }
 
         if (jc.JournalToPerSignal is { } vsPerSignal)
@@ -200,4 +208,15 @@ public static class ReportRows
         F($"p50 {l.P50Ms:0.0} / p90 {l.P90Ms:0.0} / p99 {l.P99Ms:0.0} / p99.9 {l.P999Ms:0.0} / max {l.MaxMs:0.0} ms ({l.Count:N0} signals)");
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// CPU microseconds per signal or row: this process (silo and generator, or raw COPY's writer), PostgreSQL's
+    /// processes, the machine. Where the two sides' time goes, so modes compare by cost, not only by rate.
+    /// </summary>
+    private static string? CpuPerItem(Func<Func<CpuUse, double?>, double?> microseconds) =>
+        microseconds(c => c.Process) is { } process
+            ? F($"this process {process:0.0} us")
+              + (microseconds(c => c.Postgres) is { } pg ? F($", PostgreSQL {pg:0.0} us") : "")
+              + (microseconds(c => c.Machine) is { } machine ? F($", machine {machine:0.0} us of CPU") : "")
+            : null;
 }

@@ -44,8 +44,10 @@ public sealed record RunReport
 
     public long ActiveSubjects { get; init; }
 
-    /// <summary>Average process CPU (% of all cores) and machine CPU over the load.</summary>
+    /// <summary>Average CPU (% of all cores) over the load: this process, PostgreSQL's processes, the machine.</summary>
     public double? ProcessCpuPercent { get; init; }
+
+    public double? PostgresCpuPercent { get; init; }
 
     public double? MachineCpuPercent { get; init; }
 

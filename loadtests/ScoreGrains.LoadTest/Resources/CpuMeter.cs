@@ -3,42 +3,89 @@ using System.Globalization;
 
 namespace ScoreGrains.LoadTest.Resources;
 
-/// <summary>
-/// CPU use since the previous sample, in % of all cores: this process (silo + generator when in process) and
-/// the whole machine (which adds PostgreSQL), the latter from /proc/stat where it exists.
-/// </summary>
-public sealed class CpuMeter
+/// <summary>CPU use over a stretch of time, in % of all cores; null where the machine does not tell.</summary>
+/// <param name="Process">This process: the silo and the generator when in process.</param>
+/// <param name="Postgres">
+/// Every process named <c>postgres</c> on the machine (Linux): the benchmark runs one server at a time, so this is
+/// its postmaster, backends and background workers. A backend that started and ended between two readings is missed;
+/// the silo's pools and raw COPY keep theirs open.
+/// </param>
+/// <param name="Machine">The whole machine from /proc/stat: adds the kernel's own threads and everything else.</param>
+public readonly record struct CpuUse(double? Process, double? Postgres, double? Machine)
 {
-    private readonly Process _process = Process.GetCurrentProcess();
-    private TimeSpan _lastProcess;
-    private long _lastWall;
-    private (long Busy, long Total)? _lastMachine;
+    /// <summary>Microseconds of CPU per item (signal, row) at <paramref name="perSecond"/> items per second.</summary>
+    public static double? MicrosecondsPerItem(double? percent, double perSecond) =>
+        percent is { } p && perSecond > 0 ? p / 100 * Environment.ProcessorCount / perSecond * 1e6 : null;
+}
 
-    public CpuMeter()
+/// <summary>Cumulative CPU counters at one moment; two of them give the <see cref="CpuUse"/> between.</summary>
+public sealed record CpuReading(long Timestamp, TimeSpan Process, long? PostgresTicks, long? MachineBusy, long? MachineTotal)
+{
+    // /proc reports process times in USER_HZ, 100 on every Linux architecture .NET runs on.
+    private const double TicksPerSecond = 100;
+
+    private static readonly Process Self = System.Diagnostics.Process.GetCurrentProcess();
+
+    public static CpuReading Now()
     {
-        _process.Refresh();
-        _lastProcess = _process.TotalProcessorTime;
-        _lastWall = Stopwatch.GetTimestamp();
-        _lastMachine = ReadMachine();
+        Self.Refresh();
+        var machine = ReadMachine();
+        return new CpuReading(Stopwatch.GetTimestamp(), Self.TotalProcessorTime, ReadPostgresTicks(), machine?.Busy, machine?.Total);
     }
 
-    public (double? Process, double? Machine) Sample()
+    /// <summary>CPU use from <paramref name="earlier"/> to this reading.</summary>
+    public CpuUse Since(CpuReading earlier)
     {
-        _process.Refresh();
-        var cpu = _process.TotalProcessorTime;
-        var now = Stopwatch.GetTimestamp();
-        var wall = Stopwatch.GetElapsedTime(_lastWall, now);
-        double? processPercent = wall > TimeSpan.Zero
-            ? 100.0 * (cpu - _lastProcess).TotalSeconds / (wall.TotalSeconds * Environment.ProcessorCount)
-            : null;
-        (_lastProcess, _lastWall) = (cpu, now);
+        ArgumentNullException.ThrowIfNull(earlier);
+        var wall = Stopwatch.GetElapsedTime(earlier.Timestamp, Timestamp).TotalSeconds;
+        if (wall <= 0)
+        {
+            return default;
+        }
 
-        var machine = ReadMachine();
-        double? machinePercent = machine is { } m && _lastMachine is { } l && m.Total > l.Total
-            ? 100.0 * (m.Busy - l.Busy) / (m.Total - l.Total)
-            : null;
-        _lastMachine = machine;
-        return (processPercent, machinePercent);
+        var cores = Environment.ProcessorCount;
+        double? postgres = PostgresTicks is { } p && earlier.PostgresTicks is { } e && p >= e ? 100.0 * (p - e) / TicksPerSecond / (wall * cores) : null;
+        double? machine = MachineTotal is { } t && earlier.MachineTotal is { } et && t > et ? 100.0 * (MachineBusy!.Value - earlier.MachineBusy!.Value) / (t - et) : null;
+        return new CpuUse(100.0 * (Process - earlier.Process).TotalSeconds / (wall * cores), postgres, machine);
+    }
+
+    private static long? ReadPostgresTicks()
+    {
+        if (!Directory.Exists("/proc/self"))
+        {
+            return null;
+        }
+
+        long ticks = 0;
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(folder.AsSpan());
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0]))
+            {
+                continue;
+            }
+
+            try
+            {
+                // "pid (comm) state ppid ... utime stime ...": utime and stime are the 14th and 15th fields.
+                var stat = File.ReadAllText(Path.Combine(folder, "stat"));
+                var open = stat.IndexOf('(', StringComparison.Ordinal);
+                var close = stat.LastIndexOf(')');
+                if (open < 0 || close < open || !stat.AsSpan(open + 1, close - open - 1).SequenceEqual("postgres"))
+                {
+                    continue;
+                }
+
+                var fields = stat[(close + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                // The process ended while being read, or is not ours to read.
+            }
+        }
+
+        return ticks;
     }
 
     private static (long Busy, long Total)? ReadMachine()
@@ -66,5 +113,19 @@ public sealed class CpuMeter
         {
             return null;
         }
+    }
+}
+
+/// <summary>CPU use since the previous sample.</summary>
+public sealed class CpuMeter
+{
+    private CpuReading _last = CpuReading.Now();
+
+    public CpuUse Sample()
+    {
+        var now = CpuReading.Now();
+        var use = now.Since(_last);
+        _last = now;
+        return use;
     }
 }

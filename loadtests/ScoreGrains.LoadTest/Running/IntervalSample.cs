@@ -19,4 +19,5 @@ public sealed record IntervalSample(
     double WorkingSetMb,
     double GcPauseMs,
     double? ProcessCpuPercent,
+    double? PostgresCpuPercent,
     double? MachineCpuPercent);

@@ -21,4 +21,13 @@ public sealed record PhaseResult(
 {
     /// <summary>Find-max verdict, with the reason when it failed.</summary>
     public string? Verdict { get; init; }
+
+    /// <summary>CPU use from the phase's start to its last answer.</summary>
+    public Resources.CpuUse? Cpu { get; init; }
+
+    /// <summary>CPU time per acknowledged signal in the phase, in microseconds, from one of <see cref="Cpu"/>'s figures.</summary>
+    public double? MicrosecondsPerSignal(Func<Resources.CpuUse, double?> part) =>
+        Cpu is { } cpu && part(cpu) is { } percent && Counts.Acked > 0
+            ? percent / 100 * Environment.ProcessorCount * ElapsedSeconds / Counts.Acked * 1e6
+            : null;
 }

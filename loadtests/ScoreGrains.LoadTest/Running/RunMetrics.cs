@@ -122,7 +122,7 @@ public sealed class RunMetrics
             all.Reset();
             var steady = Total.Copy();
             steady.Reset();
-            _phase = new Phase(name, targetRate, ramp, Stopwatch.GetTimestamp(), Snapshot(), all, steady);
+            _phase = new Phase(name, targetRate, ramp, Stopwatch.GetTimestamp(), Snapshot(), all, steady, CpuReading.Now());
         }
     }
 
@@ -150,7 +150,10 @@ public sealed class RunMetrics
                 (double)counts.Errors / total,
                 LatencySummary.From(phase.All),
                 LatencySummary.From(phase.Steady),
-                drainedInTime);
+                drainedInTime)
+            {
+                Cpu = CpuReading.Now().Since(phase.CpuAtStart),
+            };
         }
     }
 
@@ -190,7 +193,7 @@ public sealed class RunMetrics
         }
 
         var latency = LatencySummary.From(_interval);
-        var (processCpu, machineCpu) = _cpu.Sample();
+        var cpu = _cpu.Sample();
         var gcPause = GC.GetTotalPauseDuration();
         var sample = new IntervalSample(
             Stopwatch.GetElapsedTime(_runStart, now).TotalSeconds,
@@ -207,8 +210,9 @@ public sealed class RunMetrics
             GC.GetTotalMemory(false) / 1048576.0,
             Environment.WorkingSet / 1048576.0,
             (gcPause - _lastGcPause).TotalMilliseconds,
-            processCpu,
-            machineCpu);
+            cpu.Process,
+            cpu.Postgres,
+            cpu.Machine);
         _lastGcPause = gcPause;
         _samples.Add(sample);
         return sample;
@@ -216,5 +220,5 @@ public sealed class RunMetrics
 
     private void Problem(string text) => _problems.AddOrUpdate(text, 1, (_, n) => n + 1);
 
-    private sealed record Phase(string Name, double TargetRate, TimeSpan Ramp, long StartedAt, Counters Start, HistogramBase All, HistogramBase Steady);
+    private sealed record Phase(string Name, double TargetRate, TimeSpan Ramp, long StartedAt, Counters Start, HistogramBase All, HistogramBase Steady, CpuReading CpuAtStart);
 }
