@@ -183,7 +183,9 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
             Totals = totals,
             Latency = LatencySummary.From(metrics.Total),
             ProcessCpuPercent = cpuUse.Process,
-            PostgresCpuPercent = cpuUse.Postgres,
+            // Each mode's server is started and stopped within the run, so none runs at both ends: PostgreSQL's
+            // share is given per phase and per raw COPY stretch instead.
+            PostgresCpuPercent = null,
             MachineCpuPercent = cpuUse.Machine,
             Intervals = metrics.Samples,
             Problems = [.. metrics.Problems.Select(p => $"{p.Value:N0} x {p.Key}")],

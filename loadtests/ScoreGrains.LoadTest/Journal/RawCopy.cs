@@ -20,7 +20,7 @@ public sealed record CopyResult(string Name, int Connections, int BatchRows, lon
 
     /// <summary>CPU time per row written, in microseconds, from one of <see cref="Cpu"/>'s figures.</summary>
     public double? MicrosecondsPerRow(Func<CpuUse, double?> part) =>
-        Cpu is { } cpu && part(cpu) is { } percent && Rows > 0 ? percent / 100 * Environment.ProcessorCount * Seconds / Rows * 1e6 : null;
+        Cpu is { } cpu ? CpuUse.MicrosecondsPerItem(part(cpu), Seconds, Rows) : null;
 }
 
 /// <summary>

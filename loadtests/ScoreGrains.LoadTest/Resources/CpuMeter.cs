@@ -13,9 +13,9 @@ namespace ScoreGrains.LoadTest.Resources;
 /// <param name="Machine">The whole machine from /proc/stat: adds the kernel's own threads and everything else.</param>
 public readonly record struct CpuUse(double? Process, double? Postgres, double? Machine)
 {
-    /// <summary>Microseconds of CPU per item (signal, row) at <paramref name="perSecond"/> items per second.</summary>
-    public static double? MicrosecondsPerItem(double? percent, double perSecond) =>
-        percent is { } p && perSecond > 0 ? p / 100 * Environment.ProcessorCount / perSecond * 1e6 : null;
+    /// <summary>Microseconds of CPU per item (signal, row) when <paramref name="items"/> took <paramref name="seconds"/> at <paramref name="percent"/>.</summary>
+    public static double? MicrosecondsPerItem(double? percent, double seconds, long items) =>
+        percent is { } p && items > 0 ? p / 100 * Environment.ProcessorCount * seconds / items * 1e6 : null;
 }
 
 /// <summary>Cumulative CPU counters at one moment; two of them give the <see cref="CpuUse"/> between.</summary>

@@ -27,7 +27,5 @@ public sealed record PhaseResult(
 
     /// <summary>CPU time per acknowledged signal in the phase, in microseconds, from one of <see cref="Cpu"/>'s figures.</summary>
     public double? MicrosecondsPerSignal(Func<Resources.CpuUse, double?> part) =>
-        Cpu is { } cpu && part(cpu) is { } percent && Counts.Acked > 0
-            ? percent / 100 * Environment.ProcessorCount * ElapsedSeconds / Counts.Acked * 1e6
-            : null;
+        Cpu is { } cpu ? Resources.CpuUse.MicrosecondsPerItem(part(cpu), ElapsedSeconds, Counts.Acked) : null;
 }
