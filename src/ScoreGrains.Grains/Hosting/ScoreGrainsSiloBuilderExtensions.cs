@@ -35,11 +35,11 @@ public static class ScoreGrainsSiloBuilderExtensions
 
         // No prepared statements for our own queries: a prepared statement soon gets PostgreSQL's generic plan, which
         // (before PostgreSQL 18) locks and sets up all 32 journal partitions and their indexes on every execution,
-        // and is costed once, from whatever the statistics said then: planned on a young journal, the duplicate
+        // and is costed once, from whatever the statistics said then. Planned on a young journal, the duplicate
         // lookup's generic plan used the (subject_key, signal_id) index for the subject alone and filtered the ids,
-        // reading every entry of a busy subject per lookup (16 ms each on average as the journal grew to 3M rows, PostgreSQL's CPU per signal
-        // up 17 us: loadtests/README.md). An unprepared per-subject query is planned for its one partition with its
-        // values. Grain storage keeps auto-prepare.
+        // reading every entry of a busy subject per lookup: 16 ms each on average as the journal grew to 3M rows,
+        // 17 us more of PostgreSQL's CPU per signal (loadtests/README.md). An unprepared per-subject query is planned
+        // for its one partition, with its values. Grain storage keeps auto-prepare.
         // No reset when a connection goes back to the pool: nothing here sets session state, and the reset is one more
         // statement (DISCARD ALL) for PostgreSQL per use.
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(
