@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ScoreGrains.Contracts;
 using ScoreGrains.LoadTest.Options;
 using ScoreGrains.Silo.Hosting;
+using ScoreGrains.Testing;
 
 namespace ScoreGrains.LoadTest.Targets;
 
@@ -32,9 +33,9 @@ public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILo
         var level = options.SiloLogLevel;
         List<string> args =
         [
-            $"--urls=http://127.0.0.1:{FreePorts.Next()}",
-            $"--ScoreGrains:Cluster:SiloPort={FreePorts.Next()}",
-            $"--ScoreGrains:Cluster:GatewayPort={FreePorts.Next()}",
+            $"--urls=http://127.0.0.1:{LoopbackPort.Free()}",
+            $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
+            $"--ScoreGrains:Cluster:GatewayPort={LoopbackPort.Free()}",
             $"--ScoreGrains:Cluster:ServiceId=loadtest-{runId}",
             $"--ScoreGrains:PersistenceMode={options.Persistence}",
             $"--Logging:LogLevel:Default={level}",

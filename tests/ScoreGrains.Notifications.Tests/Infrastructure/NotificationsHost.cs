@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -46,14 +44,14 @@ public sealed class NotificationsHost : IAsyncDisposable
     {
         // Several silos share one test server (100 connections when embedded): keep each pool small.
         connectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 20 }.ConnectionString;
-        var httpPort = FreePort();
-        var gatewayPort = FreePort();
+        var httpPort = LoopbackPort.Free();
+        var gatewayPort = LoopbackPort.Free();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
         builder.Configuration.AddCommandLine(settings);
         builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort}");
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(FreePort(), gatewayPort, serviceId: serviceId, clusterId: serviceId)
+            .UseLocalhostClustering(LoopbackPort.Free(), gatewayPort, serviceId: serviceId, clusterId: serviceId)
             .AddScoreGrains(connectionString));
         builder.AddScoreGrainsDashboard();
         var app = builder.Build();
@@ -88,12 +86,5 @@ public sealed class NotificationsHost : IAsyncDisposable
         _client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
