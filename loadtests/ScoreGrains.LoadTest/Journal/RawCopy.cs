@@ -18,9 +18,8 @@ public sealed record CopyResult(string Name, int Connections, int BatchRows, lon
     /// <summary>CPU use over the stretch: PostgreSQL's is what raw COPY costs it per row.</summary>
     public CpuUse? Cpu { get; init; }
 
-    /// <summary>CPU time per row written, in microseconds, from one of <see cref="Cpu"/>'s figures.</summary>
-    public double? MicrosecondsPerRow(Func<CpuUse, double?> part) =>
-        Cpu is { } cpu ? CpuUse.MicrosecondsPerItem(part(cpu), Seconds, Rows) : null;
+    /// <summary>CPU time per row written.</summary>
+    public CpuTimePerItem? CpuPerRow => Cpu?.PerItem(Seconds, Rows);
 }
 
 /// <summary>

@@ -115,7 +115,7 @@ public static class ReportRows
             {
                 rows.Add(($"{mode.Persistence}: saturated", F($"{saturated.AckedPerSecond:N0} signals/s acknowledged, closed loop (p50 {saturated.Steady.P50Ms:0} / p99 {saturated.Steady.P99Ms:0} ms)")
                     + (mode.RowsAtSaturation > 0 ? F($", journal of {mode.RowsAtSaturation:N0} rows") : "")));
-                if (CpuPerItem(saturated.MicrosecondsPerSignal) is { } cpu)
+                if (CpuPerItem(saturated.CpuPerSignal) is { } cpu)
                 {
                     rows.Add(($"{mode.Persistence}: CPU per signal, saturated", cpu));
                 }
@@ -151,7 +151,7 @@ public static class ReportRows
         {
             rows.Add((copy.Name, F($"{copy.RowsPerSecond:N0} rows/s ({copy.Rows:N0} rows in {copy.Seconds:0.0} s; one COPY p50 {copy.BatchLatency.P50Ms:0.0} ms, p99 {copy.BatchLatency.P99Ms:0.0} ms)")
                 + (copy.TableRows > 0 ? F($", into a table of {copy.TableRows:N0} rows") : "")
-                + (CpuPerItem(copy.MicrosecondsPerRow) is { } cpu ? "; per row " + cpu : "")));
+                + (CpuPerItem(copy.CpuPerRow) is { } cpu ? "; per row " + cpu : "")));
         }
 
         if (jc.JournalToPerSignal is { } vsPerSignal)
@@ -213,10 +213,10 @@ public static class ReportRows
     /// CPU microseconds per signal or row: this process (silo and generator, or raw COPY's writer), PostgreSQL's
     /// processes, the machine. Where the two sides' time goes, so modes compare by cost, not only by rate.
     /// </summary>
-    private static string? CpuPerItem(Func<Func<CpuUse, double?>, double?> microseconds) =>
-        microseconds(c => c.Process) is { } process
+    private static string? CpuPerItem(CpuTimePerItem? time) =>
+        time is { Process: { } process } t
             ? F($"this process {process:0.0} us")
-              + (microseconds(c => c.Postgres) is { } pg ? F($", PostgreSQL {pg:0.0} us") : "")
-              + (microseconds(c => c.Machine) is { } machine ? F($", machine {machine:0.0} us of CPU") : "")
+              + (t.Postgres is { } pg ? F($", PostgreSQL {pg:0.0} us") : "")
+              + (t.Machine is { } machine ? F($", machine {machine:0.0} us of CPU") : "")
             : null;
 }

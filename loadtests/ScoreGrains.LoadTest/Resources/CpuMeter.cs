@@ -13,10 +13,21 @@ namespace ScoreGrains.LoadTest.Resources;
 /// <param name="Machine">The whole machine from /proc/stat: adds the kernel's own threads and everything else.</param>
 public readonly record struct CpuUse(double? Process, double? Postgres, double? Machine)
 {
-    /// <summary>Microseconds of CPU per item (signal, row) when <paramref name="items"/> took <paramref name="seconds"/> at <paramref name="percent"/>.</summary>
-    public static double? MicrosecondsPerItem(double? percent, double seconds, long items) =>
-        percent is { } p && items > 0 ? p / 100 * Environment.ProcessorCount * seconds / items * 1e6 : null;
+    /// <summary>The same shares as CPU time per item (signal, row) when <paramref name="items"/> took <paramref name="seconds"/>.</summary>
+    public CpuTimePerItem? PerItem(double seconds, long items)
+    {
+        if (items <= 0)
+        {
+            return null;
+        }
+
+        double? Microseconds(double? percent) => percent / 100 * Environment.ProcessorCount * seconds / items * 1e6;
+        return new CpuTimePerItem(Microseconds(Process), Microseconds(Postgres), Microseconds(Machine));
+    }
 }
+
+/// <summary>CPU microseconds per signal or row, on the sides <see cref="CpuUse"/> tells apart.</summary>
+public readonly record struct CpuTimePerItem(double? Process, double? Postgres, double? Machine);
 
 /// <summary>Cumulative CPU counters at one moment; two of them give the <see cref="CpuUse"/> between.</summary>
 public sealed record CpuReading(long Timestamp, TimeSpan Process, long? PostgresTicks, long? MachineBusy, long? MachineTotal)

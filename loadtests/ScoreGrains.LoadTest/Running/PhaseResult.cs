@@ -25,7 +25,6 @@ public sealed record PhaseResult(
     /// <summary>CPU use from the phase's start to its last answer.</summary>
     public Resources.CpuUse? Cpu { get; init; }
 
-    /// <summary>CPU time per acknowledged signal in the phase, in microseconds, from one of <see cref="Cpu"/>'s figures.</summary>
-    public double? MicrosecondsPerSignal(Func<Resources.CpuUse, double?> part) =>
-        Cpu is { } cpu ? Resources.CpuUse.MicrosecondsPerItem(part(cpu), ElapsedSeconds, Counts.Acked) : null;
+    /// <summary>CPU time per acknowledged signal in the phase.</summary>
+    public Resources.CpuTimePerItem? CpuPerSignal => Cpu?.PerItem(ElapsedSeconds, Counts.Acked);
 }
