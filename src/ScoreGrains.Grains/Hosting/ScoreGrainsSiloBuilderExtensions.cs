@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ScoreGrains.Grains.Ingest;
 using ScoreGrains.Grains.Notifications;
 using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Scoring;
@@ -53,6 +54,7 @@ public static class ScoreGrainsSiloBuilderExtensions
             sp.GetRequiredService<IOptions<JournalOptions>>().Value,
             sp.GetRequiredService<ILogger<SignalJournal>>()));
         silo.Services.AddSingleton<JournalReader>();
+        silo.Services.AddSingleton<CommitHandoff>();
         silo.Services.AddSingleton(sp => new RecordedSignalLookup(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<IOptions<JournalOptions>>().Value));

@@ -3,16 +3,21 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Hosting;
+using ScoreGrains.Grains.Notifications;
+using ScoreGrains.Grains.Subjects;
 
 namespace ScoreGrains.Grains.Ingest;
 
 /// <summary>
 /// Routes a batch to its subjects: one call per subject, all in parallel, each carrying that subject's
 /// signals in batch order. Stateless and reentrant, so one activation per core serves any number of batches.
+/// Answers only once every signal it reports as applied is committed: subjects on this silo may hand their journal
+/// commits over (<see cref="CommitHandoff"/>), and then this grain waits for them.
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-internal sealed class IngestGrain(IOptions<ScoreGrainsOptions> options, ILogger<IngestGrain> logger) : Grain, IIngestGrain
+internal sealed class IngestGrain(
+    IOptions<ScoreGrainsOptions> options, CommitHandoff handoff, NotificationCounters counters, ILogger<IngestGrain> logger) : Grain, IIngestGrain
 {
     private readonly int _maxBatchSize = options.Value.MaxBatchSize;
 
@@ -52,11 +57,13 @@ internal sealed class IngestGrain(IOptions<ScoreGrainsOptions> options, ILogger<
         // a scheduler continuation each, hundreds per batch.
         var batches = new SubjectBatch[bySubject.Count];
         var calls = new Task<IReadOnlyList<SignalOutcome>>[bySubject.Count];
+        var handoffs = handoff.Open(bySubject.Count);
         var n = 0;
         foreach (var batch in bySubject.Values)
         {
             batches[n] = batch;
-            calls[n++] = Subject(batch.SubjectKey).ApplyAsync(batch.Signals);
+            calls[n] = Subject(batch.SubjectKey).ApplyAsync(batch.Signals, handoffs.Ticket(n));
+            n++;
         }
 
         try
@@ -68,17 +75,28 @@ internal sealed class IngestGrain(IOptions<ScoreGrainsOptions> options, ILogger<
             // Each call's outcome is read below, failed ones included.
         }
 
+        var commits = handoffs.Close();
+        foreach (var handedOff in commits)
+        {
+            if (handedOff.Commit is { IsCompleted: false } commit)
+            {
+                // One by one: they commit in a few group commits, so most are complete by the time their turn comes and
+                // this grain resumes a few times per batch, not once per subject. Their outcome is read in Collect.
+                await commit.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            }
+        }
+
         for (var i = 0; i < calls.Length; i++)
         {
-            Collect(batches[i], calls[i], outcomes);
+            Collect(batches[i], calls[i], commits[i], outcomes);
         }
 
         return new IngestResult(outcomes);
     }
 
-    private void Collect(SubjectBatch batch, Task<IReadOnlyList<SignalOutcome>> call, SignalOutcome[] outcomes)
+    private void Collect(SubjectBatch batch, Task<IReadOnlyList<SignalOutcome>> call, HandedOffCommit handedOff, SignalOutcome[] outcomes)
     {
-        if (call.IsCompletedSuccessfully)
+        if (call.IsCompletedSuccessfully && handedOff.Commit is not { IsCompletedSuccessfully: false })
         {
             var results = call.Result;
             for (var j = 0; j < results.Count; j++)
@@ -86,27 +104,33 @@ internal sealed class IngestGrain(IOptions<ScoreGrainsOptions> options, ILogger<
                 outcomes[batch.Positions[j]] = results[j];
             }
 
+            if (handedOff.Commit is not null)
+            {
+                counters.AddSignals(SubjectKey.Parse(batch.SubjectKey).Kind, handedOff.Signals);
+            }
+
             return;
         }
 
         // Nothing of this subject's share was acknowledged; the producer may retry it with the same ids.
-        logger.LogWarning(call.Exception?.InnerException, "Applying {Count} signals to {Subject} failed", batch.Signals.Count, batch.SubjectKey);
+        var failure = call.Exception?.InnerException ?? handedOff.Commit?.Exception?.InnerException;
+        logger.LogWarning(failure, "Applying {Count} signals to {Subject} failed", batch.Signals.Count, batch.SubjectKey);
         for (var j = 0; j < batch.Positions.Count; j++)
         {
             outcomes[batch.Positions[j]] = SignalOutcome.Failed(batch.Signals[j].SignalId, "The subject could not store the signal now; retry with the same signalId.");
         }
     }
 
-    private ISubjectGrain Subject(string subjectKey)
+    private ISubjectIngestGrain Subject(string subjectKey)
     {
         if (_subjectType is not { } type)
         {
-            var reference = (GrainReference)GrainFactory.GetGrain<ISubjectGrain>(subjectKey);
+            var reference = (GrainReference)GrainFactory.GetGrain<ISubjectIngestGrain>(subjectKey);
             _subjectType = (reference.GrainId.Type, reference.InterfaceType);
-            return (ISubjectGrain)reference;
+            return (ISubjectIngestGrain)reference;
         }
 
-        return (ISubjectGrain)GrainFactory.GetGrain(GrainId.Create(type.Grain, subjectKey), type.Interface);
+        return (ISubjectIngestGrain)GrainFactory.GetGrain(GrainId.Create(type.Grain, subjectKey), type.Interface);
     }
 
     private sealed class SubjectBatch(string subjectKey)

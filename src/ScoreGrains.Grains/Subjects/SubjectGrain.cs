@@ -4,6 +4,7 @@ using Orleans.Concurrency;
 using Orleans.Utilities;
 using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Hosting;
+using ScoreGrains.Grains.Ingest;
 using ScoreGrains.Grains.Notifications;
 using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Scoring;
@@ -20,7 +21,9 @@ namespace ScoreGrains.Grains.Subjects;
 /// Reentrant by design, with the rule in <see cref="AppendGate"/>: a call folds its signals at once and waits for its
 /// commit while the next call folds (the journal commits a subject's appends in order and never one after a failed
 /// one), so a hot subject folds many calls per commit instead of one. Reads and snapshots wait for the commits in
-/// flight and see only durable state.
+/// flight and see only durable state. Called by the ingest grain on its own silo, a call that only stores signals (no
+/// crossing, no watcher, no snapshot due) answers once it has folded and hands its commit to the ingest grain
+/// (<see cref="CommitHandoff"/>), which acknowledges nothing before that commit completes.
 /// </remarks>
 [Reentrant]
 internal sealed class SubjectGrain(
@@ -34,7 +37,8 @@ internal sealed class SubjectGrain(
     IEnumerable<ICrossingSink> crossingSinks,
     SubjectBandTally bandTally,
     NotificationCounters counters,
-    ILogger<SubjectGrain> logger) : Grain, ISubjectGrain
+    CommitHandoff handoff,
+    ILogger<SubjectGrain> logger) : Grain, ISubjectGrain, ISubjectIngestGrain
 {
     private const int ReasonsPerCrossing = 3;
 
@@ -51,8 +55,12 @@ internal sealed class SubjectGrain(
     // When this activation last stored (or loaded) its state: with _sinceSnapshot, when the next snapshot is due.
     private long _snapshotAt;
 
-    // The last journal append, while it may still be committing: the next append commits with or after it.
+    // The last journal append, while it may still be committing: the next append commits with or after it, and
+    // exclusive work waits for it. Cleared by ForgetCommitted once it committed.
     private Task? _lastAppend;
+
+    // ForgetCommitted as a delegate, made once per activation rather than once per append.
+    private Action<Task>? _forgetCommitted;
 
     // Set when a write failed: memory is then ahead of storage and must never be snapshotted.
     private bool _aheadOfStorage;
@@ -120,13 +128,17 @@ internal sealed class SubjectGrain(
     }
 
     public Task<IReadOnlyList<SignalOutcome>> ApplyAsync(IReadOnlyList<SubjectSignal> signals) =>
-        Mode == PersistenceMode.PerSignal ? ApplyAndWriteStateAsync(signals) : ApplyPipelinedAsync(signals);
+        Mode == PersistenceMode.PerSignal ? ApplyAndWriteStateAsync(signals) : ApplyPipelinedAsync(signals, null);
+
+    public Task<IReadOnlyList<SignalOutcome>> ApplyAsync(IReadOnlyList<SubjectSignal> signals, CommitTicket ticket) =>
+        Mode == PersistenceMode.PerSignal ? ApplyAndWriteStateAsync(signals) : ApplyPipelinedAsync(signals, ticket);
 
     /// <summary>
     /// Journal and in-memory modes. One async method on purpose: every await that suspends in a grain allocates a
-    /// continuation and a task for the activation's scheduler, so the only suspension here is the wait for the commit.
+    /// continuation and a task for the activation's scheduler, so the only suspension here is the wait for the commit,
+    /// and not even that when the commit is handed to the ingest grain (<paramref name="ticket"/>).
     /// </summary>
-    private async Task<IReadOnlyList<SignalOutcome>> ApplyPipelinedAsync(IReadOnlyList<SubjectSignal> signals)
+    private async Task<IReadOnlyList<SignalOutcome>> ApplyPipelinedAsync(IReadOnlyList<SubjectSignal> signals, CommitTicket? ticket)
     {
         await _gate.EnterPipelinedAsync();
         FoldedSignals fold;
@@ -143,23 +155,24 @@ internal sealed class SubjectGrain(
                     // The position moves with the fold (the next call's entries follow these); a snapshot is only
                     // taken with nothing in flight, so the position it stores is committed.
                     state.State.JournalPosition += fold.Entries.Count;
-                    var append = journal.AppendAsync(fold.Entries, fold.Crossings ?? [], _lastAppend is { IsCompleted: false } previous ? previous : null);
+                    var append = journal.AppendAsync(
+                        fold.Entries, fold.Crossings ?? [], _lastAppend is { IsCompleted: false } previous ? previous : null, _forgetCommitted ??= ForgetCommitted);
                     _lastAppend = append;
-                    fold.CrossingSequences = await append;
-                    if (_lastAppend == append)
-                    {
-                        // Committed and still the latest: drop it, or every idle subject keeps its last append's task
-                        // alive until its next call, long enough for the GC to promote it to gen2 (loadtests/README.md).
-                        _lastAppend = null;
-                    }
-
                     _verifyForgotten = false;
                     _sinceSnapshot += fold.Entries.Count;
+                    if (ticket is { } handOffTo && fold.Crossings is null && _watchers is not { Count: > 0 } && !SnapshotDue
+                        && handoff.TryHandOff(handOffTo, append, fold.Entries.Count))
+                    {
+                        // Nothing left to do after the commit here: the ingest grain waits for it and counts the signals.
+                        return fold.Outcomes;
+                    }
+
+                    fold.CrossingSequences = await append;
                 }
             }
             catch (Exception exception)
             {
-                MarkAheadOfStorage(exception, signals.Count);
+                MarkAheadOfStorage(exception);
                 throw;
             }
         }
@@ -195,7 +208,7 @@ internal sealed class SubjectGrain(
             }
             catch (Exception exception)
             {
-                MarkAheadOfStorage(exception, signals.Count);
+                MarkAheadOfStorage(exception);
                 throw;
             }
         }
@@ -210,6 +223,7 @@ internal sealed class SubjectGrain(
 
     private void ThrowIfAheadOfStorage()
     {
+        ObserveLastAppend();
         if (_aheadOfStorage)
         {
             throw new SubjectUnavailableException($"{_key} could not store earlier signals and is reloading; retry with the same signalIds.");
@@ -217,13 +231,55 @@ internal sealed class SubjectGrain(
     }
 
     /// <summary>
+    /// Called on a journal writer's thread when an append committed: lets go of it if it is still the last one, or every
+    /// idle subject keeps its last append's task alive until its next call, long enough for the GC to promote it to gen2
+    /// (loadtests/README.md). The one write to this grain from another thread, hence the compare-and-swap.
+    /// </summary>
+    private void ForgetCommitted(Task append) => Interlocked.CompareExchange(ref _lastAppend, null, append);
+
+    /// <summary>
+    /// Lets go of the last append once it completed; if it failed (an append handed to the ingest grain, which nothing
+    /// here awaited), memory is ahead of storage. A later append made meanwhile failed with it: the journal never
+    /// commits one after a failed one of the same subject.
+    /// </summary>
+    private void ObserveLastAppend()
+    {
+        if (_lastAppend is not { IsCompleted: true } last)
+        {
+            return;
+        }
+
+        _lastAppend = null;
+        if (!last.IsCompletedSuccessfully && !_aheadOfStorage)
+        {
+            MarkAheadOfStorage(last.Exception?.InnerException ?? new TaskCanceledException(last));
+        }
+    }
+
+    /// <summary>
+    /// Exclusive work: waits until no fold is in flight and every append made so far completed, holding new folds
+    /// back meanwhile. Leave with <see cref="AppendGate.ExitExclusive"/>.
+    /// </summary>
+    private async Task EnterExclusiveAsync()
+    {
+        await _gate.EnterExclusiveAsync();
+        if (_lastAppend is { IsCompleted: false } last)
+        {
+            // Handed to an ingest grain: its outcome is read by ObserveLastAppend. Back on this activation's scheduler.
+            await last.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+
+        ObserveLastAppend();
+    }
+
+    /// <summary>
     /// Memory may now be ahead of what is stored. Drop this activation so the next call starts again from storage:
     /// no outcome of this call was acknowledged.
     /// </summary>
-    private void MarkAheadOfStorage(Exception exception, int count)
+    private void MarkAheadOfStorage(Exception exception)
     {
         _aheadOfStorage = true;
-        logger.LogWarning(exception, "{Subject} could not apply and store {Count} signals; deactivating", _key, count);
+        logger.LogWarning(exception, "{Subject} could not store signals it applied; deactivating", _key);
         DeactivateOnIdle();
     }
 
@@ -284,7 +340,7 @@ internal sealed class SubjectGrain(
 
     public async Task<SubjectScore> GetScoreAsync()
     {
-        await _gate.EnterExclusiveAsync();
+        await EnterExclusiveAsync();
         try
         {
             if (_aheadOfStorage)
@@ -356,7 +412,7 @@ internal sealed class SubjectGrain(
     /// <summary>Writes a snapshot when at least <paramref name="due"/> signals were committed since the last one.</summary>
     private async Task SnapshotAsync(int due)
     {
-        await _gate.EnterExclusiveAsync();
+        await EnterExclusiveAsync();
         try
         {
             // Another call may have taken the snapshot while this one waited; memory ahead of storage never is one.

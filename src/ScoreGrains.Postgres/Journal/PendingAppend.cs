@@ -1,7 +1,8 @@
 namespace ScoreGrains.Postgres.Journal;
 
 /// <summary>One caller's append waiting for the commit that includes it.</summary>
-internal sealed class PendingAppend(IReadOnlyList<JournalEntry> entries, IReadOnlyList<CrossingRecord> crossings, Task? after, JournalStatistics statistics)
+internal sealed class PendingAppend(
+    IReadOnlyList<JournalEntry> entries, IReadOnlyList<CrossingRecord> crossings, Task? after, Action<Task>? committed, JournalStatistics statistics)
 {
     private readonly TaskCompletionSource<IReadOnlyList<long>> _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -23,6 +24,7 @@ internal sealed class PendingAppend(IReadOnlyList<JournalEntry> entries, IReadOn
         if (_committed.TrySetResult(crossingSequences))
         {
             statistics.RecordDone();
+            committed?.Invoke(_committed.Task);
         }
     }
 

@@ -60,11 +60,17 @@ public sealed class SignalJournal : IAsyncDisposable
     // CommitTimeout as Npgsql's command timeout (whole seconds) for each statement of a commit.
     private readonly int _timeoutSeconds;
 
+    // Starts a commit's transaction with CommitTimeout as PostgreSQL's own limit on each of its statements: Npgsql's
+    // command timeout does not cover the start of a COPY, which waits for its table lock under the connection's
+    // default timeout (30 s) instead, e.g. behind a LOCK TABLE or an ALTER.
+    private readonly string _begin;
+
     public SignalJournal(NpgsqlDataSource dataSource, JournalOptions options, ILogger<SignalJournal> logger)
     {
         _dataSource = dataSource;
         _options = options;
         _timeoutSeconds = (int)Math.Ceiling(options.CommitTimeout.TotalSeconds);
+        _begin = $"BEGIN; SET LOCAL statement_timeout = {(long)Math.Ceiling(options.CommitTimeout.TotalMilliseconds)}";
         _logger = logger;
         _queues = [.. Enumerable.Range(0, Math.Max(1, options.Writers)).Select(_ => new AppendQueue())];
         _writers = [.. _queues.Select((queue, i) => new Thread(() => WriteLoop(queue)) { IsBackground = true, Name = $"journal-writer-{i}" })];
@@ -87,12 +93,17 @@ public sealed class SignalJournal : IAsyncDisposable
     /// The same subject's previous append if it may not have committed yet (the task this method returned for it):
     /// these entries commit with or after it, and fail if it failed.
     /// </param>
-    public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalEntry> entries, IReadOnlyList<CrossingRecord> crossings, Task? after = null)
+    /// <param name="committed">
+    /// Called with the returned task right after it committed, on the writer's thread: it must be quick and must not
+    /// throw.
+    /// </param>
+    public Task<IReadOnlyList<long>> AppendAsync(
+        IReadOnlyList<JournalEntry> entries, IReadOnlyList<CrossingRecord> crossings, Task? after = null, Action<Task>? committed = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(crossings);
         ArgumentOutOfRangeException.ThrowIfZero(entries.Count);
-        var pending = new PendingAppend(entries, crossings, after, Statistics);
+        var pending = new PendingAppend(entries, crossings, after, committed, Statistics);
 
         // One subject, one writer: its appends commit in the order they were made.
         var queue = _queues[(uint)StringComparer.Ordinal.GetHashCode(entries[0].SubjectKey) % (uint)_queues.Length];
@@ -233,7 +244,7 @@ public sealed class SignalJournal : IAsyncDisposable
 
     private IReadOnlyList<long>[] Write(NpgsqlConnection connection, List<PendingAppend> batch, int rows, JournalCopyBuffer copyBuffer, long started)
     {
-        Execute(connection, "BEGIN", _timeoutSeconds);
+        Execute(connection, _begin, _timeoutSeconds);
         CopyRows(connection, batch, copyBuffer, _options.CommitTimeout);
         var copied = Stopwatch.GetTimestamp();
 

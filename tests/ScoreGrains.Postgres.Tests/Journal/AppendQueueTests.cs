@@ -48,5 +48,6 @@ public sealed class AppendQueueTests
             $"citizen/{id}", seq, $"s{seq}", "bill.paid", null, DateTimeOffset.UnixEpoch, "tests", 600, 601, "fair", "fair", "v1", DateTimeOffset.UnixEpoch))],
         [],
         null,
+        null,
         new JournalStatistics());
 }

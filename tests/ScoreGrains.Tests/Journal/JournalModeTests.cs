@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.TestingHost;
 using ScoreGrains.Contracts;
+using ScoreGrains.Grains.Ingest;
+using ScoreGrains.Grains.Subjects;
 using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Tests.Infrastructure;
 
@@ -194,6 +196,100 @@ public sealed class JournalModeTests(ClusterFixture fixture)
         Assert.Equal(stored[(int)score.SignalCount - 1].ScoreAfter, score.Score);
         Assert.Equal(stored[^1].ScoreAfter, (await subject.GetScoreAsync()).Score);
     }
+
+    [Fact]
+    public async Task OnItsOwnSiloTheIngestGrainTakesOverTheWaitForTheCommitAndAnyOtherCallerWaitsForTheSubject()
+    {
+        var services = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services;
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var handoff = services.GetRequiredService<CommitHandoff>();
+        var id = Signals.NewId();
+        var subject = grains.GetGrain<ISubjectIngestGrain>($"citizen/{id}");
+        await grains.GetGrain<ISubjectGrain>($"citizen/{id}").GetScoreAsync();
+
+        var batch = handoff.Open(2);
+        Task<IReadOnlyList<SignalOutcome>> handedOff, waited;
+        HandedOffCommit[] commits;
+        await using (var hold = await JournalLock.HoldAsync(fixture.Database.ConnectionString))
+        {
+            // With this silo's ticket the subject answers once it has folded, its commit still waiting behind the lock.
+            handedOff = subject.ApplyAsync([ToSubjectSignal(Signals.For("citizen", id, "payment.on_time"))], batch.Ticket(0));
+            var outcome = Assert.Single(await handedOff.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(SignalStatus.Applied, outcome.Status);
+
+            // A ticket of another silo's hand-off (or of a closed batch) is refused: that call waits for its own commit.
+            var elsewhere = new CommitTicket(Guid.NewGuid(), batch.Id, 1);
+            waited = subject.ApplyAsync([ToSubjectSignal(Signals.For("citizen", id, "payment.late"))], elsewhere);
+            Assert.NotSame(waited, await Task.WhenAny(waited, Task.Delay(TimeSpan.FromSeconds(2))));
+
+            commits = batch.Close();
+            Assert.Equal(1, commits[0].Signals);
+            Assert.False(commits[0].Commit!.IsCompleted);
+            Assert.Null(commits[1].Commit);
+            await hold.ReleaseAsync();
+        }
+
+        await commits[0].Commit!.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(SignalStatus.Applied, Assert.Single(await waited.WaitAsync(TimeSpan.FromSeconds(30))).Status);
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        var stored = await new JournalReader(dataSource).ReadAfterAsync($"citizen/{id}", 0);
+        Assert.Equal(["payment.on_time", "payment.late"], stored.Select(e => e.SignalType));
+    }
+
+    [Fact]
+    public async Task AHandedOverCommitThatFailsIsNeverAcknowledgedAndTheSubjectReloadsFromTheJournal()
+    {
+        var serviceId = "handoff-" + Signals.NewId();
+        var cluster = await fixture.StartClusterAsync(serviceId, new Dictionary<string, string> { ["ScoreGrains:Journal:CommitTimeout"] = "00:00:01" });
+        try
+        {
+            var id = Signals.NewId();
+            var ingest = cluster.Client.GetGrain<IIngestGrain>(0);
+            Assert.Equal(SignalStatus.Applied, Assert.Single((await ingest.IngestAsync([Signals.For("citizen", id, "payment.on_time")])).Outcomes).Status);
+
+            // Blocked past the commit timeout, the commit fails: the ingest grain answers Failed, never Applied.
+            var lost = Signals.For("citizen", id, "payment.late");
+            await using (var hold = await JournalLock.HoldAsync(fixture.Database.ConnectionString))
+            {
+                var failed = await ingest.IngestAsync([lost]).WaitAsync(TimeSpan.FromSeconds(30));
+                Assert.Equal(SignalStatus.Failed, Assert.Single(failed.Outcomes).Status);
+                await hold.ReleaseAsync();
+            }
+
+            // The subject folded that signal in memory and learns of the failure on its next call: it reloads, so the
+            // retry counts once and the score is the journal's.
+            var retried = await RetryUntilAppliedAsync(ingest, lost);
+            Assert.Equal(SignalStatus.Applied, retried.Status);
+            var score = await cluster.Client.GetGrain<ISubjectGrain>($"citizen/{id}").GetScoreAsync();
+            Assert.Equal(2, score.SignalCount);
+            await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+            var stored = await new JournalReader(dataSource).ReadAfterAsync($"citizen/{id}", 0);
+            Assert.Equal(["payment.on_time", "payment.late"], stored.Select(e => e.SignalType));
+            Assert.Equal(stored[^1].ScoreAfter, score.Score);
+        }
+        finally
+        {
+            await StopAsync(cluster);
+        }
+    }
+
+    private static async Task<SignalOutcome> RetryUntilAppliedAsync(IIngestGrain ingest, SignalInput signal)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var outcome = Assert.Single((await ingest.IngestAsync([signal])).Outcomes);
+            if (outcome.Status != SignalStatus.Failed || deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                return outcome;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static SubjectSignal ToSubjectSignal(SignalInput input) =>
+        new(input.SignalId!, input.Type!, input.Value, input.OccurredAt!.Value, input.Source ?? "test");
 
     [Fact]
     public async Task ThePerSignalBaselineStillKeepsScoresAcrossARestart()

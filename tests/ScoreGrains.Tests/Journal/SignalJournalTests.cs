@@ -78,6 +78,34 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ACommitHeldUpPastTheCommitTimeoutFailsAndOnlyACommittedAppendIsReported()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        var options = new JournalOptions { CommitTimeout = TimeSpan.FromSeconds(1) };
+        await using var journal = new SignalJournal(dataSource, options, NullLogger<SignalJournal>.Instance);
+        var subject = "citizen/" + Signals.NewId();
+        var reported = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var committed = journal.AppendAsync([Entry(subject, 1)], [], committed: append => reported.TrySetResult(append));
+        await committed;
+        Assert.Same(committed, await reported.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // Behind a table lock the COPY cannot start; the commit fails within its timeout (well before Npgsql's own
+        // 30 s default), and is not reported as committed.
+        var stuckReported = false;
+        await using (var hold = await JournalLock.HoldAsync(fixture.Database.ConnectionString))
+        {
+            var stuck = journal.AppendAsync([Entry(subject, 2)], [], committed: _ => stuckReported = true);
+            await Assert.ThrowsAsync<JournalUnavailableException>(() => stuck.WaitAsync(TimeSpan.FromSeconds(20)));
+            await hold.ReleaseAsync();
+        }
+
+        Assert.False(stuckReported);
+        await journal.AppendAsync([Entry(subject, 2)], []);
+        Assert.Equal([1L, 2], (await new JournalReader(dataSource).ReadAfterAsync(subject, 0)).Select(e => e.Seq));
+    }
+
+    [Fact]
     public async Task AnAppendWhosePredecessorFailedFailsTooAndLeavesNoGap()
     {
         await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
