@@ -58,24 +58,32 @@ internal sealed class IngestGrain(
         var batches = new SubjectBatch[bySubject.Count];
         var calls = new Task<IReadOnlyList<SignalOutcome>>[bySubject.Count];
         var handoffs = handoff.Open(bySubject.Count);
-        var n = 0;
-        foreach (var batch in bySubject.Values)
-        {
-            batches[n] = batch;
-            calls[n] = Subject(batch.SubjectKey).ApplyAsync(batch.Signals, handoffs.Ticket(n));
-            n++;
-        }
-
+        HandedOffCommit[] commits;
         try
         {
-            await Task.WhenAll(calls);
+            var n = 0;
+            foreach (var batch in bySubject.Values)
+            {
+                batches[n] = batch;
+                calls[n] = Subject(batch.SubjectKey).ApplyAsync(batch.Signals, handoffs.Ticket(n));
+                n++;
+            }
+
+            try
+            {
+                await Task.WhenAll(calls);
+            }
+            catch
+            {
+                // Each call's outcome is read below, failed ones included.
+            }
         }
-        catch
+        finally
         {
-            // Each call's outcome is read below, failed ones included.
+            // Whatever happened, the batch leaves the registry; a subject that comes later waits for its commit itself.
+            commits = handoffs.Close();
         }
 
-        var commits = handoffs.Close();
         foreach (var handedOff in commits)
         {
             if (handedOff.Commit is { IsCompleted: false } commit)
