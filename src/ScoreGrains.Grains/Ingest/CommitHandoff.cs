@@ -31,9 +31,10 @@ internal sealed class CommitHandoff
     /// Hands <paramref name="commit"/> to the ingest grain that holds <paramref name="ticket"/>. False when the ticket
     /// is from another silo or its batch was closed: then the caller must wait for the commit itself.
     /// </summary>
-    /// <param name="signals">How many signals the commit stores (counted by the ingest grain once it committed).</param>
-    public bool TryHandOff(CommitTicket ticket, Task commit, int signals) =>
-        ticket.Registry == _registry && _open.TryGetValue(ticket.Batch, out var batch) && batch.TryAccept(ticket.Slot, commit, signals);
+    /// <param name="kind">The subject's kind and <paramref name="signals"/> how many signals the commit stores: the ingest
+    /// grain counts them once it committed.</param>
+    public bool TryHandOff(CommitTicket ticket, Task commit, string kind, int signals) =>
+        ticket.Registry == _registry && _open.TryGetValue(ticket.Batch, out var batch) && batch.TryAccept(ticket.Slot, new HandedOffCommit(commit, kind, signals));
 
     internal CommitTicket TicketFor(long batch, int slot) => new(_registry, batch, slot);
 
@@ -44,7 +45,7 @@ internal sealed class CommitHandoff
 [GenerateSerializer, Immutable, Alias("ScoreGrains.CommitTicket")]
 internal readonly record struct CommitTicket([property: Id(0)] Guid Registry, [property: Id(1)] long Batch, [property: Id(2)] int Slot);
 
-/// <summary>One ingest call's slots: the commit (and its signal count) each subject call handed over, if it did.</summary>
+/// <summary>One ingest call's slots: the commit each subject call handed over, if it did.</summary>
 internal sealed class HandoffBatch(CommitHandoff handoff, long id, int calls)
 {
     private readonly HandedOffCommit[] _commits = new HandedOffCommit[calls];
@@ -68,7 +69,7 @@ internal sealed class HandoffBatch(CommitHandoff handoff, long id, int calls)
         }
     }
 
-    internal bool TryAccept(int slot, Task commit, int signals)
+    internal bool TryAccept(int slot, HandedOffCommit commit)
     {
         lock (_commits)
         {
@@ -77,11 +78,11 @@ internal sealed class HandoffBatch(CommitHandoff handoff, long id, int calls)
                 return false;
             }
 
-            _commits[slot] = new HandedOffCommit(commit, signals);
+            _commits[slot] = commit;
             return true;
         }
     }
 }
 
-/// <summary>A subject's pending journal commit and how many signals it stores.</summary>
-internal readonly record struct HandedOffCommit(Task? Commit, int Signals);
+/// <summary>A subject's pending journal commit, the subject's kind and how many signals the commit stores.</summary>
+internal readonly record struct HandedOffCommit(Task? Commit, string? Kind, int Signals);

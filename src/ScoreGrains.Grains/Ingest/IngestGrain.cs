@@ -112,9 +112,9 @@ internal sealed class IngestGrain(
                 outcomes[batch.Positions[j]] = results[j];
             }
 
-            if (handedOff.Commit is not null)
+            if (handedOff.Kind is { } kind)
             {
-                counters.AddSignals(SubjectKey.Parse(batch.SubjectKey).Kind, handedOff.Signals);
+                counters.AddSignals(kind, handedOff.Signals);
             }
 
             return;

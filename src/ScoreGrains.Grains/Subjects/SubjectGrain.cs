@@ -161,7 +161,7 @@ internal sealed class SubjectGrain(
                     _verifyForgotten = false;
                     _sinceSnapshot += fold.Entries.Count;
                     if (ticket is { } handOffTo && fold.Crossings is null && _watchers is not { Count: > 0 } && !SnapshotDue
-                        && handoff.TryHandOff(handOffTo, append, fold.Entries.Count))
+                        && handoff.TryHandOff(handOffTo, append, _kind, fold.Entries.Count))
                     {
                         // Nothing left to do after the commit here: the ingest grain waits for it and counts the signals.
                         return fold.Outcomes;
