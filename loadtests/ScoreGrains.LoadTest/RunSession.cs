@@ -101,7 +101,7 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
 
             if (options.Mode == RunMode.FindMax)
             {
-                search = new FindMaxSearch(options, runner);
+                search = new FindMaxSearch(options, runner.RunPhaseAsync);
                 await search.RunAsync(() => options.Duration - Stopwatch.GetElapsedTime(loadStarted), token);
                 phases.AddRange(search.Steps);
                 if (search.AtHalf is { } half)

@@ -240,7 +240,7 @@ public sealed class JournalComparison(
         if (searching)
         {
             log($"{persistence}: find-max from {startRate:N0}/s (x{options.StepFactor} per {options.StepDuration.TotalSeconds:0} s step, p99 <= {options.MaxP99.TotalMilliseconds:0} ms)");
-            search = new FindMaxSearch(modeOptions, runner);
+            search = new FindMaxSearch(modeOptions, runner.RunPhaseAsync);
             var keep = SaturatedDuration + TimeSpan.FromSeconds(5) + (atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero);
             await search.RunAsync(() => Remaining() - keep - FillReserve(filledJournal), token);
             Phases.AddRange(search.Steps.Select(s => s with { Name = $"{persistence} {s.Name}" }));
