@@ -52,7 +52,7 @@ public sealed class FindMaxSearchTests
     }
 
     [Fact]
-    public async Task AHoldThatFailsStepsDownWithoutRetryingTheSameRate()
+    public async Task AnOverloadedHoldStepsDownFromWhatItAcknowledgedWithoutRetryingTheSameRate()
     {
         var options = new LoadTestOptions
         {
@@ -64,8 +64,25 @@ public sealed class FindMaxSearchTests
 
         await search.RunAsync(() => TimeSpan.FromHours(1), CancellationToken.None);
 
-        // Short steps find 8,000; the hold fails there and passes 20% lower.
+        // Short steps find 8,000; the hold there acknowledges only 7,000/s, so the next one tries 20% below that.
         Assert.Equal(8_000, search.ShortStepMax);
+        Assert.Equal([8_000, 5_600], target.HoldRates);
+        Assert.Equal(5_600, search.MaxSustainableRate);
+    }
+
+    [Fact]
+    public async Task AHoldThatKeepsUpButMissesTheLatencyBoundSteps20PercentBelowItsRate()
+    {
+        var options = new LoadTestOptions
+        {
+            Rate = _options.Rate, StepFactor = 2, Refinements = 0, StepDuration = _options.StepDuration, MaxP99 = _options.MaxP99,
+            LatencyAtHalf = false, Hold = TimeSpan.FromSeconds(60),
+        };
+        var target = new SimulatedTarget(Capacity) { HoldCapacity = 7_000, HoldAcksEverything = true };
+        var search = new FindMaxSearch(options, target.RunAsync, TimeSpan.Zero);
+
+        await search.RunAsync(() => TimeSpan.FromHours(1), CancellationToken.None);
+
         Assert.Equal([8_000, 6_400], target.HoldRates);
         Assert.Equal(6_400, search.MaxSustainableRate);
     }
@@ -82,17 +99,21 @@ public sealed class FindMaxSearchTests
         /// <summary>What a long hold sustains, when it is less than a short step.</summary>
         public double? HoldCapacity { get; init; }
 
+        /// <summary>A hold above its capacity still acknowledges its whole rate, only late (else it acknowledges its capacity).</summary>
+        public bool HoldAcksEverything { get; init; }
+
         public Task<PhaseResult> RunAsync(PhasePlan plan, CancellationToken cancellationToken)
         {
             var hold = plan.Name.StartsWith("hold", StringComparison.Ordinal);
             (hold ? HoldRates : Rates).Add(plan.Rate);
             var limit = hold ? HoldCapacity ?? capacity : capacity;
             var slow = plan.Rate > limit || (!hold && Rates.Count == SpikeOnStep);
-            var acked = (long)(plan.Rate * plan.Duration.TotalSeconds);
+            var ackedRate = hold && !HoldAcksEverything ? Math.Min(plan.Rate, limit) : plan.Rate;
+            var acked = (long)(ackedRate * plan.Duration.TotalSeconds);
             var latency = new LatencySummary(acked, 10, 10, 10, slow ? 900 : 10, slow ? 900 : 10, slow ? 900 : 10);
             return Task.FromResult(new PhaseResult(
                 plan.Name, plan.Rate, plan.Ramp.TotalSeconds, plan.Duration.TotalSeconds, plan.Duration.TotalSeconds,
-                new Counters(acked, acked, 0, 0, 0, 0), plan.Rate, plan.Rate, 0, latency, latency, true));
+                new Counters(acked, acked, 0, 0, 0, 0), plan.Rate, ackedRate, 0, latency, latency, true));
         }
     }
 }

@@ -9,7 +9,8 @@ namespace ScoreGrains.LoadTest.Running;
 /// pass, then bisect between the last passing and the first failing rate. A rate fails only when two steps at it
 /// fail: one GC pause or checkpoint can put a single 10 s step's p99 over the bound, and a search that turned back
 /// there reported a third of the rate it held in other runs (loadtests/README.md). With a hold, the found rate must
-/// then pass one long step (20% lower per failed try, at most four tries) to count. Optionally ends with a longer
+/// then pass one long step (each try 20% below the last one's rate, or its acknowledged rate when lower; at most four
+/// tries) to count. Optionally ends with a longer
 /// run at half the sustainable rate for its latency percentiles.
 /// </summary>
 /// <param name="runPhase">Runs one phase to its end (<see cref="LoadRunner.RunPhaseAsync"/>).</param>
@@ -30,8 +31,11 @@ public sealed class FindMaxSearch(LoadTestOptions options, Func<PhasePlan, Cance
     /// <summary>The held rate with a hold, else <see cref="ShortStepMax"/>.</summary>
     public double? MaxSustainableRate { get; private set; }
 
-    // Time kept aside while the short steps run: enough for two holds (more run only if the budget still allows).
-    private TimeSpan HoldReserve => options.Hold > TimeSpan.Zero ? (options.Hold + StepRamp + TimeSpan.FromSeconds(1)) * 2 : TimeSpan.Zero;
+    // Time kept aside while the short steps run: enough for three holds (a fourth runs only if the budget still allows).
+    // Short steps pass above what a minute holds (a 10 s step ends before the in-flight backlog and the journal's
+    // growth catch up with it), so the first hold often fails; with two, a search whose holds started at its short
+    // steps' best reported no held rate at all.
+    private TimeSpan HoldReserve => options.Hold > TimeSpan.Zero ? (options.Hold + StepRamp + TimeSpan.FromSeconds(1)) * 3 : TimeSpan.Zero;
 
     public PhaseResult? AtHalf { get; private set; }
 
@@ -121,7 +125,8 @@ public sealed class FindMaxSearch(LoadTestOptions options, Func<PhasePlan, Cance
                 return rate;
             }
 
-            rate *= HoldStepDown;
+            // 20% below what it tried, or below what it acknowledged when that was less: an overloaded hold says how far off it was.
+            rate = HoldStepDown * Math.Min(rate, step.AckedPerSecond);
         }
 
         return null;

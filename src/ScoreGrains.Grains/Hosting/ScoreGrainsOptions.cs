@@ -50,4 +50,12 @@ public sealed class ScoreGrainsOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan SnapshotMinInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Journal mode: once a subject's snapshot fails, no subject of the silo takes one for this long
+    /// (<see cref="Subjects.SnapshotPause"/>). The journal holds every acknowledged signal, so a skipped snapshot only
+    /// makes a replay longer; when the database is down, the silo tries one snapshot per pause instead of one per subject.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan SnapshotPauseAfterFailure { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ScoreGrains.Grains.Ingest;
+using ScoreGrains.Grains.Subjects;
 using ScoreGrains.Grains.Notifications;
 using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Scoring;
@@ -55,6 +56,7 @@ public static class ScoreGrainsSiloBuilderExtensions
             sp.GetRequiredService<ILogger<SignalJournal>>()));
         silo.Services.AddSingleton<JournalReader>();
         silo.Services.AddSingleton<CommitHandoff>();
+        silo.Services.AddSingleton<SnapshotPause>();
         silo.Services.AddSingleton(sp => new RecordedSignalLookup(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<IOptions<JournalOptions>>().Value));

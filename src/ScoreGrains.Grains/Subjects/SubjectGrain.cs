@@ -38,6 +38,7 @@ internal sealed class SubjectGrain(
     SubjectBandTally bandTally,
     NotificationCounters counters,
     CommitHandoff handoff,
+    SnapshotPause snapshotPause,
     ILogger<SubjectGrain> logger) : Grain, ISubjectGrain, ISubjectIngestGrain
 {
     private const int ReasonsPerCrossing = 3;
@@ -78,7 +79,7 @@ internal sealed class SubjectGrain(
     private PersistenceMode Mode => _options.Persistence;
 
     private bool SnapshotDue =>
-        _sinceSnapshot >= _options.SnapshotEverySignals && time.GetElapsedTime(_snapshotAt) >= _options.SnapshotMinInterval;
+        _sinceSnapshot >= _options.SnapshotEverySignals && time.GetElapsedTime(_snapshotAt) >= _options.SnapshotMinInterval && !snapshotPause.IsPaused;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -121,7 +122,7 @@ internal sealed class SubjectGrain(
             bandTally.Deactivated(_kind, Sheet.Band);
         }
 
-        if (Mode == PersistenceMode.Journal && _sinceSnapshot > 0)
+        if (Mode == PersistenceMode.Journal && _sinceSnapshot > 0 && !snapshotPause.IsPaused)
         {
             await SnapshotAsync(0);
         }
@@ -415,8 +416,9 @@ internal sealed class SubjectGrain(
         await EnterExclusiveAsync();
         try
         {
-            // Another call may have taken the snapshot while this one waited; memory ahead of storage never is one.
-            if (_aheadOfStorage || _sinceSnapshot == 0 || _sinceSnapshot < due)
+            // Another call may have taken the snapshot while this one waited; memory ahead of storage never is one; and
+            // another subject's may have failed meanwhile.
+            if (_aheadOfStorage || _sinceSnapshot == 0 || _sinceSnapshot < due || snapshotPause.IsPaused)
             {
                 return;
             }
@@ -428,7 +430,8 @@ internal sealed class SubjectGrain(
         catch (Exception exception)
         {
             // The journal already holds every acknowledged signal; a missed snapshot only makes replay longer.
-            logger.LogWarning(exception, "Snapshot of {Subject} failed; the journal still holds its signals", _key);
+            snapshotPause.Failed();
+            logger.LogWarning(exception, "Snapshot of {Subject} failed; the journal still holds its signals, and this silo's subjects take no snapshot for {Pause}", _key, snapshotPause.Length);
         }
         finally
         {
