@@ -10,8 +10,7 @@ namespace ScoreGrains.LoadTest.Running;
 /// fail: one GC pause or checkpoint can put a single 10 s step's p99 over the bound, and a search that turned back
 /// there reported a third of the rate it held in other runs (loadtests/README.md). With a hold, the found rate must
 /// then pass one long step (each try 20% below the last one's rate, or its acknowledged rate when lower; at most four
-/// tries) to count. Optionally ends with a longer
-/// run at half the sustainable rate for its latency percentiles.
+/// tries) to count. Optionally ends with a longer run at half the sustainable rate for its latency percentiles.
 /// </summary>
 /// <param name="runPhase">Runs one phase to its end (<see cref="LoadRunner.RunPhaseAsync"/>).</param>
 /// <param name="settle">The pause between steps, for the silo to settle (1 s unless given).</param>

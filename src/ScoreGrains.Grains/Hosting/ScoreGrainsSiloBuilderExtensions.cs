@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ScoreGrains.Grains.Ingest;
-using ScoreGrains.Grains.Subjects;
 using ScoreGrains.Grains.Notifications;
+using ScoreGrains.Grains.Subjects;
 using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Scoring;
 

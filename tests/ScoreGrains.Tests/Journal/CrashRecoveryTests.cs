@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using ScoreGrains.Contracts;
 using ScoreGrains.Scoring;
 using ScoreGrains.Tests.Infrastructure;
@@ -11,11 +9,6 @@ namespace ScoreGrains.Tests.Journal;
 [Collection(ClusterCollection.Name)]
 public sealed class CrashRecoveryTests(ClusterFixture fixture)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     private static readonly string[] Types = ["payment.on_time", "payment.late", "bill.paid", "tax.arrears", "traffic.violation", "loan.repaid"];
 
     [Fact]
@@ -75,7 +68,7 @@ public sealed class CrashRecoveryTests(ClusterFixture fixture)
         foreach (var key in ledger.Subjects)
         {
             var (_, id) = SubjectKey.Parse(key);
-            var score = await client.GetFromJsonAsync<SubjectScore>($"/v1/subjects/citizen/{id}", Json);
+            var score = await client.GetFromJsonAsync<SubjectScore>($"/v1/subjects/citizen/{id}", ApiJson.Options);
             var (expected, count) = ledger.Fold(key, models);
             Assert.True(count == score!.SignalCount, $"{key}: {count} acknowledged signals, the cluster counts {score.SignalCount}");
             Assert.True(
@@ -86,8 +79,8 @@ public sealed class CrashRecoveryTests(ClusterFixture fixture)
 
     private static async Task<IReadOnlyList<SignalOutcome>> PostAsync(HttpClient http, IReadOnlyList<SignalInput> batch)
     {
-        using var response = await http.PostAsJsonAsync("/v1/signals", batch, Json);
-        var result = await response.Content.ReadFromJsonAsync<IngestResult>(Json);
+        using var response = await http.PostAsJsonAsync("/v1/signals", batch, ApiJson.Options);
+        var result = await response.Content.ReadFromJsonAsync<IngestResult>(ApiJson.Options);
         return result!.Outcomes;
     }
 }

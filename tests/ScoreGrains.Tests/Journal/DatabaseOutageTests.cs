@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScoreGrains.Contracts;
@@ -15,11 +13,6 @@ namespace ScoreGrains.Tests.Journal;
 [Collection(ClusterCollection.Name)]
 public sealed class DatabaseOutageTests
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     [Fact]
     public async Task WhilePostgresIsDownIngestionAnswers503AndResumesWhenItReturns()
     {
@@ -72,7 +65,7 @@ public sealed class DatabaseOutageTests
             database = await EmbeddedPostgres.StartAsync(options, NullLogger.Instance, CancellationToken.None);
             var retried = await RetryUntilAcceptedAsync(http, duringSignal, TimeSpan.FromSeconds(60));
             Assert.Equal(SignalStatus.Applied, retried.Status);
-            var score = await http.GetFromJsonAsync<SubjectScore>($"/v1/subjects/citizen/{id}", Json);
+            var score = await http.GetFromJsonAsync<SubjectScore>($"/v1/subjects/citizen/{id}", ApiJson.Options);
             Assert.Equal(2, score!.SignalCount);
         }
         finally
@@ -113,8 +106,8 @@ public sealed class DatabaseOutageTests
 
     private static async Task<(HttpStatusCode Status, TimeSpan? RetryAfter, IngestResult Result)> PostAsync(HttpClient http, SignalInput signal)
     {
-        using var response = await http.PostAsJsonAsync("/v1/signals", new[] { signal }, Json);
-        var result = await response.Content.ReadFromJsonAsync<IngestResult>(Json);
+        using var response = await http.PostAsJsonAsync("/v1/signals", new[] { signal }, ApiJson.Options);
+        var result = await response.Content.ReadFromJsonAsync<IngestResult>(ApiJson.Options);
         return (response.StatusCode, response.Headers.RetryAfter?.Delta, result!);
     }
 }

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ScoreGrains.Contracts;
@@ -16,11 +14,6 @@ namespace ScoreGrains.Tests.Journal;
 [Collection(ClusterCollection.Name)]
 public sealed class SnapshotPauseTests
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     [Fact]
     public void APauseLastsItsLengthFromTheLatestFailure()
     {
@@ -89,9 +82,9 @@ public sealed class SnapshotPauseTests
             // One subject after another, each answered only after its snapshot was attempted or skipped.
             for (var i = 0; i < 5; i++)
             {
-                using var response = await http.PostAsJsonAsync("/v1/signals", new[] { Signals.For("citizen", Signals.NewId(), "bill.paid") }, Json);
+                using var response = await http.PostAsJsonAsync("/v1/signals", new[] { Signals.For("citizen", Signals.NewId(), "bill.paid") }, ApiJson.Options);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                var result = await response.Content.ReadFromJsonAsync<IngestResult>(Json);
+                var result = await response.Content.ReadFromJsonAsync<IngestResult>(ApiJson.Options);
                 Assert.Equal(SignalStatus.Applied, Assert.Single(result!.Outcomes).Status);
             }
 
