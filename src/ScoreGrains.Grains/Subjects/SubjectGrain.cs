@@ -122,7 +122,7 @@ internal sealed class SubjectGrain(
             bandTally.Deactivated(_kind, Sheet.Band);
         }
 
-        if (Mode == PersistenceMode.Journal && _sinceSnapshot > 0 && !snapshotPause.IsPaused)
+        if (Mode == PersistenceMode.Journal && _sinceSnapshot > 0)
         {
             await SnapshotAsync(0);
         }
@@ -417,7 +417,7 @@ internal sealed class SubjectGrain(
         try
         {
             // Another call may have taken the snapshot while this one waited; memory ahead of storage never is one; and
-            // another subject's may have failed meanwhile.
+            // while another subject's snapshot failed moments ago (SnapshotPause), none is tried, deactivation's included.
             if (_aheadOfStorage || _sinceSnapshot == 0 || _sinceSnapshot < due || snapshotPause.IsPaused)
             {
                 return;
