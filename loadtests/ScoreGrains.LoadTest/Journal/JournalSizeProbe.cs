@@ -5,6 +5,7 @@ using Npgsql;
 using ScoreGrains.LoadTest.Generation;
 using ScoreGrains.LoadTest.Options;
 using ScoreGrains.LoadTest.Running;
+using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Scoring;
 
 namespace ScoreGrains.LoadTest.Journal;
@@ -20,23 +21,31 @@ public sealed record JournalSizeResult(
     JournalStorage Storage,
     IReadOnlyList<ReplayTiming> Replay,
     string Plan,
-    bool PlanUsesPrimaryKey);
+    bool PlanUsesPrimaryKey)
+{
+    /// <summary>With <c>--index-after-load</c>: how long building the journal's two keys took after the load.</summary>
+    public double? IndexBuildSeconds { get; init; }
+}
 
 /// <summary>
 /// No silo: a fresh durable embedded PostgreSQL with the silo's schema; <c>--count</c> journal rows over
 /// <c>--subjects</c> Zipf-skewed subjects loaded by binary COPY; then the size of the partitions per million rows,
-/// and the silo's replay query (<c>WHERE subject_key = $1 AND seq > $2 ORDER BY seq</c>) timed for random subjects,
-/// with its plan.
+/// and the silo's replay (<see cref="JournalReader.ReadAfterAsync"/>: pages of <c>WHERE subject_key = $1 AND seq > $2
+/// ORDER BY seq LIMIT $3</c>) timed for random subjects, with the plan of a page for the most active one.
 /// </summary>
 public sealed class JournalSizeProbe(LoadTestOptions options, string runId, ModelCatalog models, ISubjectPicker picker, Func<int, DateTimeOffset, SignalGenerator> generator, Action<string> log)
 {
     /// <summary>Rows replayed after a snapshot at most: snapshots are taken every 1,000 signals.</summary>
     private const long SnapshotEvery = 1000;
 
-    private const string ReplayQuery = """
-        SELECT seq, signal_id, signal_type, value, occurred_at, source, score_before, score_after,
-               band_before, band_after, model_version, recorded_at
-        FROM signal_journal WHERE subject_key = $1 AND seq > $2 ORDER BY seq
+    // The journal's keys as V010__signal_journal.sql declares them: dropped for a bulk load, then built on every partition.
+    private const string DropKeys = "ALTER TABLE signal_journal DROP CONSTRAINT signal_journal_pk, DROP CONSTRAINT signal_journal_signal";
+
+    private const string AddKeys = """
+        SET maintenance_work_mem = '1GB';
+        ALTER TABLE signal_journal
+            ADD CONSTRAINT signal_journal_pk PRIMARY KEY (subject_key, seq),
+            ADD CONSTRAINT signal_journal_signal UNIQUE (subject_key, signal_id);
         """;
 
     public async Task<JournalSizeResult> RunAsync(CancellationToken token)
@@ -47,9 +56,24 @@ public sealed class JournalSizeProbe(LoadTestOptions options, string runId, Mode
         var rows = new JournalRows(space, models);
         var clock = DateTimeOffset.UtcNow;
         var batch = options.CopyBatches.Max();
+        if (options.IndexAfterLoad)
+        {
+            await ExecuteAsync(database.ConnectionString, DropKeys, token);
+        }
+
         log($"loading {rowsWanted:N0} journal rows over {options.Subjects:N0} subjects by binary COPY ({options.CopyConnections} connections, {batch:N0} rows per COPY), at most {options.Duration.TotalSeconds:0} s");
         var load = await RawCopy.RunAsync("load", database.ConnectionString, options.CopyConnections, batch, options.Duration, rowsWanted,
             c => generator(c, clock), rows, log, token);
+
+        double? indexBuild = null;
+        if (options.IndexAfterLoad)
+        {
+            log($"building the journal's primary key and signalId key over {load.Rows:N0} rows");
+            var building = Stopwatch.GetTimestamp();
+            await ExecuteAsync(database.ConnectionString, AddKeys, token);
+            indexBuild = Stopwatch.GetElapsedTime(building).TotalSeconds;
+            log(string.Create(CultureInfo.InvariantCulture, $"keys built in {indexBuild:0} s"));
+        }
 
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(token);
@@ -65,39 +89,44 @@ public sealed class JournalSizeProbe(LoadTestOptions options, string runId, Mode
         var random = new Random(options.Seed);
         var touched = Enumerable.Range(0, 1_000_000).Select(_ => picker.Next(random)).First(s => rows.LastSeq(s) > 0);
         var hottest = Enumerable.Range(0, 100_000).Select(_ => picker.Next(random)).Where(s => rows.LastSeq(s) > 0).MaxBy(rows.LastSeq);
-        await using var replay = new NpgsqlCommand(ReplayQuery, connection);
-        replay.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "" });
-        replay.Parameters.Add(new NpgsqlParameter<long> { TypedValue = 0L });
-        await replay.PrepareAsync(token);
 
-        // Warm: a few queries so the prepared statement's plan and the connection settle.
+        // The silo's own replay: its reader, its pages, every column read into entries.
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var reader = new JournalReader(dataSource);
+
+        // Warm: a few replays so the connection and the catalog caches settle.
         for (var i = 0; i < 20; i++)
         {
-            await TimeAsync(replay, space.KeyOf(touched), 0, token);
+            await TimeAsync(reader, space.KeyOf(touched), 0, token);
         }
 
         var timings = new List<ReplayTiming>
         {
-            await SampleAsync(replay, "whole history (seq > 0) of uniformly random subjects", () => Uniform(random, rows), _ => 0, space, token),
-            await SampleAsync(replay, $"after a snapshot (seq > last - {SnapshotEvery}) of Zipf-weighted subjects (as traffic activates them)",
+            await SampleAsync(reader, "whole history (seq > 0) of uniformly random subjects", () => Uniform(random, rows), _ => 0, space, token),
+            await SampleAsync(reader, $"after a snapshot (seq > last - {SnapshotEvery}) of Zipf-weighted subjects (as traffic activates them)",
                 () => Weighted(random, rows), s => Math.Max(0, rows.LastSeq(s) - SnapshotEvery), space, token),
         };
 
         var plan = new List<string>();
-        await using (var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + ReplayQuery.Replace("$1", "@k", StringComparison.Ordinal).Replace("$2", "@s", StringComparison.Ordinal), connection))
+        var pageSql = JournalReader.ReplayPageSql.Replace("$1", "@k", StringComparison.Ordinal).Replace("$2", "@s", StringComparison.Ordinal).Replace("$3", "@n", StringComparison.Ordinal);
+        await using (var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + pageSql, connection))
         {
             explain.Parameters.AddWithValue("k", space.KeyOf(hottest));
             explain.Parameters.AddWithValue("s", Math.Max(0, rows.LastSeq(hottest) - SnapshotEvery));
-            await using var reader = await explain.ExecuteReaderAsync(token);
-            while (await reader.ReadAsync(token))
+            explain.Parameters.AddWithValue("n", JournalReader.ReplayPageRows);
+            await using var lines = await explain.ExecuteReaderAsync(token);
+            while (await lines.ReadAsync(token))
             {
-                plan.Add(reader.GetString(0));
+                plan.Add(lines.GetString(0));
             }
         }
 
         var planText = string.Join('\n', plan);
         log($"plan of the replay query for the most active subject ({rows.LastSeq(hottest):N0} rows):\n{planText}");
-        return new JournalSizeResult(options.Subjects, load, storage, timings, planText, planText.Contains("_pkey", StringComparison.Ordinal));
+        return new JournalSizeResult(options.Subjects, load, storage, timings, planText, planText.Contains("_pkey", StringComparison.Ordinal))
+        {
+            IndexBuildSeconds = indexBuild,
+        };
 
         long Weighted(Random r, JournalRows j)
         {
@@ -124,7 +153,15 @@ public sealed class JournalSizeProbe(LoadTestOptions options, string runId, Mode
         }
     }
 
-    private async Task<ReplayTiming> SampleAsync(NpgsqlCommand replay, string name, Func<long> subject, Func<long, long> after, SubjectSpace space, CancellationToken token)
+    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken token)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(token);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(token);
+    }
+
+    private async Task<ReplayTiming> SampleAsync(JournalReader replay, string name, Func<long> subject, Func<long, long> after, SubjectSpace space, CancellationToken token)
     {
         var histogram = HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(3_600_000_000).WithPrecisionOf(3).Create();
         long totalRows = 0;
@@ -143,24 +180,13 @@ public sealed class JournalSizeProbe(LoadTestOptions options, string runId, Mode
         return timing;
     }
 
-    private static async Task<(long Micros, long Rows)> TimeAsync(NpgsqlCommand replay, string key, long after, CancellationToken token)
+    private static async Task<(long Micros, long Rows)> TimeAsync(JournalReader replay, string key, long after, CancellationToken token)
     {
-        ((NpgsqlParameter<string>)replay.Parameters[0]).TypedValue = key;
-        ((NpgsqlParameter<long>)replay.Parameters[1]).TypedValue = after;
         var started = Stopwatch.GetTimestamp();
         long count = 0;
-        await using (var reader = await replay.ExecuteReaderAsync(token))
+        await foreach (var _ in replay.ReadAfterAsync(key, after, cancellationToken: token))
         {
-            while (await reader.ReadAsync(token))
-            {
-                // Read every column, as a replay does.
-                for (var c = 0; c < reader.FieldCount; c++)
-                {
-                    _ = reader.GetValue(c);
-                }
-
-                count++;
-            }
+            count++;
         }
 
         return ((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, count);

@@ -391,8 +391,8 @@ internal sealed class SubjectGrain(
 
     private async Task ReplayJournalAsync(CancellationToken cancellationToken)
     {
-        var entries = await journalReader.ReadAfterAsync(_key, state.State.JournalPosition, cancellationToken);
-        foreach (var entry in entries)
+        var replayed = 0;
+        await foreach (var entry in journalReader.ReadAfterAsync(_key, state.State.JournalPosition, cancellationToken: cancellationToken))
         {
             // Replay folds each entry exactly as when it was applied, in journal order. After a model change an
             // entry the new model does not score (unknown type, value out of its range) is skipped, by the same
@@ -405,9 +405,10 @@ internal sealed class SubjectGrain(
 
             state.State.RecentSignalIds.Add(entry.SignalId, SignalIdWindow.Hash(entry.SignalId), entry.OccurredAt, _options.DeduplicationWindow);
             state.State.JournalPosition = entry.Seq;
+            replayed++;
         }
 
-        _sinceSnapshot = entries.Count;
+        _sinceSnapshot = replayed;
     }
 
     /// <summary>Writes a snapshot when at least <paramref name="due"/> signals were committed since the last one.</summary>

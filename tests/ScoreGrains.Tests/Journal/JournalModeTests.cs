@@ -190,7 +190,7 @@ public sealed class JournalModeTests(ClusterFixture fixture)
         // The read answered with a committed state: the journal's score after as many signals as it counted.
         var score = await read;
         await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
-        var stored = await new JournalReader(dataSource).ReadAfterAsync($"citizen/{id}", 0);
+        var stored = await new JournalReader(dataSource).ReadAfterAsync($"citizen/{id}", 0).ToListAsync();
         Assert.Equal(Enumerable.Range(1, Calls).Select(i => (long)i), stored.Select(e => e.Seq));
         Assert.InRange(score.SignalCount, 1, Calls);
         Assert.Equal(stored[(int)score.SignalCount - 1].ScoreAfter, score.Score);
@@ -232,7 +232,7 @@ public sealed class JournalModeTests(ClusterFixture fixture)
         await commits[0].Commit!.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(SignalStatus.Applied, Assert.Single(await waited.WaitAsync(TimeSpan.FromSeconds(30))).Status);
         await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
-        var stored = await new JournalReader(dataSource).ReadAfterAsync($"citizen/{id}", 0);
+        var stored = await new JournalReader(dataSource).ReadAfterAsync($"citizen/{id}", 0).ToListAsync();
         Assert.Equal(["payment.on_time", "payment.late"], stored.Select(e => e.SignalType));
     }
 
@@ -263,7 +263,7 @@ public sealed class JournalModeTests(ClusterFixture fixture)
             var score = await cluster.Client.GetGrain<ISubjectGrain>($"citizen/{id}").GetScoreAsync();
             Assert.Equal(2, score.SignalCount);
             await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
-            var stored = await new JournalReader(dataSource).ReadAfterAsync($"citizen/{id}", 0);
+            var stored = await new JournalReader(dataSource).ReadAfterAsync($"citizen/{id}", 0).ToListAsync();
             Assert.Equal(["payment.on_time", "payment.late"], stored.Select(e => e.SignalType));
             Assert.Equal(stored[^1].ScoreAfter, score.Score);
         }

@@ -31,7 +31,7 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         // append queued meanwhile joins the second: two commits, one of them at least half.
         Assert.True(journal.Statistics.Commits <= 2, $"{Appends} waiting appends took {journal.Statistics.Commits} commits");
         Assert.True(journal.Statistics.LargestBatch >= Appends / 2, $"largest batch was {journal.Statistics.LargestBatch}");
-        var stored = await new JournalReader(dataSource).ReadAfterAsync(subject, 0);
+        var stored = await new JournalReader(dataSource).ReadAfterAsync(subject, 0).ToListAsync();
         Assert.Equal(Enumerable.Range(1, Appends).Select(i => (long)i), stored.Select(e => e.Seq));
     }
 
@@ -73,8 +73,8 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
 
         await Assert.ThrowsAsync<JournalUnavailableException>(() => conflicting);
         await fine;
-        Assert.Single(await new JournalReader(dataSource).ReadAfterAsync(subject, 0));
-        Assert.Single(await new JournalReader(dataSource).ReadAfterAsync(other, 0));
+        Assert.Single(await new JournalReader(dataSource).ReadAfterAsync(subject, 0).ToListAsync());
+        Assert.Single(await new JournalReader(dataSource).ReadAfterAsync(other, 0).ToListAsync());
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
 
         Assert.False(stuckReported);
         await journal.AppendAsync([Entry(subject, 2)], []);
-        Assert.Equal([1L, 2], (await new JournalReader(dataSource).ReadAfterAsync(subject, 0)).Select(e => e.Seq));
+        Assert.Equal([1L, 2], (await new JournalReader(dataSource).ReadAfterAsync(subject, 0).ToListAsync()).Select(e => e.Seq));
     }
 
     [Fact]
@@ -124,11 +124,11 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         await Assert.ThrowsAsync<JournalUnavailableException>(() => first);
         await Assert.ThrowsAsync<JournalUnavailableException>(() => second);
         await Assert.ThrowsAsync<JournalUnavailableException>(() => third);
-        Assert.Equal([1L], (await new JournalReader(dataSource).ReadAfterAsync(subject, 0)).Select(e => e.Seq));
+        Assert.Equal([1L], (await new JournalReader(dataSource).ReadAfterAsync(subject, 0).ToListAsync()).Select(e => e.Seq));
 
         // The subject starts again from what is stored (a new activation): its next append is unaffected.
         await journal.AppendAsync([Entry(subject, 2)], []);
-        Assert.Equal([1L, 2], (await new JournalReader(dataSource).ReadAfterAsync(subject, 0)).Select(e => e.Seq));
+        Assert.Equal([1L, 2], (await new JournalReader(dataSource).ReadAfterAsync(subject, 0).ToListAsync()).Select(e => e.Seq));
     }
 
     [Fact]
@@ -142,11 +142,11 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         // The crossing's reasons are not JSON: the insert sent with the COMMIT fails, so the entries must not commit.
         var failed = journal.AppendAsync([Entry(broken, 1)], [Crossing(broken, 1, reasonsJson: "not json")]);
         await Assert.ThrowsAsync<JournalUnavailableException>(() => failed);
-        Assert.Empty(await new JournalReader(dataSource).ReadAfterAsync(broken, 0));
+        Assert.Empty(await new JournalReader(dataSource).ReadAfterAsync(broken, 0).ToListAsync());
 
         // The writer carries on with a fresh connection; the sequences it returns are the stored ones, in order.
         var sequences = await journal.AppendAsync([Entry(fine, 1), Entry(fine, 2)], [Crossing(fine, 1), Crossing(fine, 2)]);
-        Assert.Equal(2, (await new JournalReader(dataSource).ReadAfterAsync(fine, 0)).Count);
+        Assert.Equal(2, (await new JournalReader(dataSource).ReadAfterAsync(fine, 0).ToListAsync()).Count);
         await using var read = dataSource.CreateCommand("SELECT sequence FROM crossings WHERE subject_key = $1 ORDER BY journal_seq");
         read.Parameters.Add(new NpgsqlParameter { Value = fine });
         var stored = new List<long>();
@@ -233,7 +233,7 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         var filler = Enumerable.Range(4, 2_000).Select(i => Entry(subject, i) with { OccurredAt = now, RecordedAt = now }).ToList();
         await journal.AppendAsync([.. written, .. filler], []);
 
-        var stored = await new JournalReader(dataSource).ReadAfterAsync(subject, 0);
+        var stored = await new JournalReader(dataSource).ReadAfterAsync(subject, 0).ToListAsync();
         Assert.Equal([.. written, .. filler], stored);
         Assert.True(double.IsNegative(stored[0].ScoreBefore), "-0.0 kept its sign");
         Assert.Equal(1e-310, stored[1].ScoreAfter);
@@ -273,6 +273,79 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
 
     private static CrossingRecord Crossing(string subject, long seq, string reasonsJson = "[]") => new(
         subject, "citizen", seq, $"s{seq}", "bill.paid", 600, 601, "fair", "good", "citizen-test", reasonsJson, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+
+    [Fact]
+    public async Task ReplayReadsPageAfterPageInOrderAndOnlyItsSubject()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        await using var journal = new SignalJournal(dataSource, new JournalOptions(), NullLogger<SignalJournal>.Instance);
+        var subject = "citizen/" + Signals.NewId();
+        var other = "citizen/" + Signals.NewId();
+        await journal.AppendAsync([.. Enumerable.Range(1, 7).Select(i => Entry(subject, i))], []);
+        await journal.AppendAsync([Entry(other, 1), Entry(other, 2)], []);
+        var reader = new JournalReader(dataSource);
+
+        // Pages of 3: 3-5, 6-7 (a short page ends it) and 2-4, 5-7, then an empty page (a full page asks again).
+        Assert.Equal([3L, 4, 5, 6, 7], (await reader.ReadAfterAsync(subject, 2, pageRows: 3).ToListAsync()).Select(e => e.Seq));
+        Assert.Equal([2L, 3, 4, 5, 6, 7], (await reader.ReadAfterAsync(subject, 1, pageRows: 3).ToListAsync()).Select(e => e.Seq));
+        Assert.All(await reader.ReadAfterAsync(subject, 0, pageRows: 2).ToListAsync(), e => Assert.Equal(subject, e.SubjectKey));
+        Assert.Empty(await reader.ReadAfterAsync(subject, 7, pageRows: 3).ToListAsync());
+    }
+
+    [Fact]
+    public async Task ReplayOfASubjectWithHalfItsPartitionWalksThePrimaryKey()
+    {
+        // A database of its own. One subject has half the rows of its partition, interleaved with another subject's
+        // as traffic writes them, the case where the planner, which costs "seq > $2" at a third of the subject's rows,
+        // chose a sequential scan of the whole partition for the replay query without the page's LIMIT.
+        await using var database = await TestDatabase.CreateAsync();
+        const string Hot = "citizen/hot";
+        const int Rows = 150_000;
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        var cold = await ScalarAsync<string>(
+            connection,
+            $"""
+            INSERT INTO signal_journal SELECT k, 1, 's', 'bill.paid', NULL, now(), 'tests', 600, 601, 'fair', 'fair', 'citizen-test', now()
+            FROM (SELECT '{Hot}' UNION ALL SELECT 'citizen/c' || i FROM generate_series(1, 1000) i) keys(k);
+            SELECT subject_key FROM signal_journal
+            WHERE tableoid = (SELECT tableoid FROM signal_journal WHERE subject_key = '{Hot}') AND subject_key <> '{Hot}' LIMIT 1;
+            """);
+        await ScalarAsync<object>(
+            connection,
+            $"""
+            TRUNCATE signal_journal;
+            INSERT INTO signal_journal
+            SELECT k, g, 's' || g, 'bill.paid', NULL, now(), 'tests', 600, 601, 'fair', 'fair', 'citizen-test', now()
+            FROM generate_series(1, {Rows}) g CROSS JOIN (VALUES ('{Hot}'), ('{cold}')) keys(k) ORDER BY g;
+            ANALYZE signal_journal;
+            """);
+
+        var sql = JournalReader.ReplayPageSql.Replace("$1", "@key", StringComparison.Ordinal)
+            .Replace("$2", "@after", StringComparison.Ordinal).Replace("$3", "@rows", StringComparison.Ordinal);
+        await using var explain = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        explain.Parameters.AddWithValue("key", Hot);
+        explain.Parameters.AddWithValue("after", (long)Rows - JournalReader.ReplayPageRows);
+        explain.Parameters.AddWithValue("rows", JournalReader.ReplayPageRows);
+        var plan = new List<string>();
+        await using (var lines = await explain.ExecuteReaderAsync())
+        {
+            while (await lines.ReadAsync())
+            {
+                plan.Add(lines.GetString(0));
+            }
+        }
+
+        var text = string.Join('\n', plan);
+        Assert.Contains("_pkey", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", text, StringComparison.Ordinal);
+    }
+
+    private static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 300 };
+        return (T?)await command.ExecuteScalarAsync();
+    }
 
     private static JournalEntry Entry(string subject, long seq) => new(
         subject, seq, $"s{seq}", "bill.paid", null, DateTimeOffset.UtcNow, "tests", 600, 601, "fair", "fair", "citizen-test", DateTimeOffset.UtcNow);
