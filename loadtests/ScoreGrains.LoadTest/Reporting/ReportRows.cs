@@ -77,7 +77,8 @@ public static class ReportRows
         if (r.JournalSize is { } js)
         {
             var st = js.Storage;
-            rows.Add(("journal load", F($"{js.Load.Rows:N0} rows over {js.Subjects:N0} subjects by COPY ({js.Load.Connections}x{js.Load.BatchRows:N0} rows) in {js.Load.Seconds:0} s = {js.Load.RowsPerSecond:N0} rows/s")));
+            rows.Add(("journal load", F($"{js.Load.Rows:N0} rows over {js.Subjects:N0} subjects by COPY ({js.Load.Connections}x{js.Load.BatchRows:N0} rows) in {js.Load.Seconds:0} s = {js.Load.RowsPerSecond:N0} rows/s")
+                + (js.IndexBuildSeconds is { } built ? F($", keys dropped; built afterwards in {built:0} s") : "")));
             rows.Add(("journal size", F($"{st.TotalBytes / 1048576.0:N0} MB = {st.TotalBytesPerMillion / 1048576.0:N1} MB per million signals ({st.HeapBytesPerRow:0} B rows + {st.IndexBytesPerRow:0} B indexes per signal, average row {st.AverageRowBytes:0} B; primary key {st.PrimaryKeyBytes / 1048576.0:N0} MB, signalId index {st.SignalIdIndexBytes / 1048576.0:N0} MB)")));
             foreach (var rt in js.Replay)
             {
