@@ -271,9 +271,6 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         Assert.Equal(microseconds, JournalCopyBuffer.ToPostgresMicroseconds(epoch.AddTicks(ticksAfterEpoch)));
     }
 
-    private static CrossingRecord Crossing(string subject, long seq, string reasonsJson = "[]") => new(
-        subject, "citizen", seq, $"s{seq}", "bill.paid", 600, 601, "fair", "good", "citizen-test", reasonsJson, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
-
     [Fact]
     public async Task ReplayReadsPageAfterPageInOrderAndOnlyItsSubject()
     {
@@ -346,6 +343,9 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 300 };
         return (T?)await command.ExecuteScalarAsync();
     }
+
+    private static CrossingRecord Crossing(string subject, long seq, string reasonsJson = "[]") => new(
+        subject, "citizen", seq, $"s{seq}", "bill.paid", 600, 601, "fair", "good", "citizen-test", reasonsJson, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
     private static JournalEntry Entry(string subject, long seq) => new(
         subject, seq, $"s{seq}", "bill.paid", null, DateTimeOffset.UtcNow, "tests", 600, 601, "fair", "fair", "citizen-test", DateTimeOffset.UtcNow);
