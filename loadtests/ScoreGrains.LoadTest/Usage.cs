@@ -28,7 +28,7 @@ internal static class Usage
                       --max-p99 500ms  --max-error-rate 0.001  --no-latency-at-half
             Journal:  --mode journal-vs-baseline  --compare per-signal,journal,memory,copy  --fixed-rate R (default: half the per-signal max)
                       --journal-start-rate R (default: --rate)  --saturate-at-rows N  --copy-connections 2  --copy-batches 500,5000
-                      --mode journal-size  --count ROWS  --subjects N  --replay-samples 1000  --index-after-load
+                      --mode journal-size  --count ROWS  --subjects N  --replay-samples 1000  --index-after-load  --cluster-after-load
             Measure:  --activate (every subject once first)  --activate-batch 40  --check  --yardstick  --yardstick-duration 10s  --measure-memory  --compare-rate R (generator)
             Output:   --out DIR (default loadtests/results)  --progress-every 2s (plain output)  --models DIR
 

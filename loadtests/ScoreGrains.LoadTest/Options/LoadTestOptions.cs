@@ -165,6 +165,12 @@ public sealed class LoadTestOptions
     /// </summary>
     public bool IndexAfterLoad { get; set; }
 
+    /// <summary>
+    /// Journal-size: after the replay timings, <c>CLUSTER</c> the journal on its primary key and time the same subjects
+    /// again: what re-clustering old partitions would give a replay whose rows traffic spread over the heap.
+    /// </summary>
+    public bool ClusterAfterLoad { get; set; }
+
     /// <summary>A copy to change for one part of a run.</summary>
     public LoadTestOptions With(Action<LoadTestOptions> change)
     {

@@ -10,7 +10,7 @@ public static class OptionsParser
 {
     private static readonly HashSet<string> Flags = new(StringComparer.OrdinalIgnoreCase)
     {
-        "check", "activate", "yardstick", "measure-memory", "generate-only", "no-latency-at-half", "index-after-load", "no-check", "no-yardstick", "help",
+        "check", "activate", "yardstick", "measure-memory", "generate-only", "no-latency-at-half", "index-after-load", "cluster-after-load", "no-check", "no-yardstick", "help",
     };
 
     /// <summary>Returns the options, or throws <see cref="OptionsException"/> naming the bad option.</summary>
@@ -126,6 +126,7 @@ public static class OptionsParser
             case "no-latency-at-half": o.LatencyAtHalf = false; break;
             case "check": o.Check = true; break;
             case "index-after-load": o.IndexAfterLoad = true; break;
+            case "cluster-after-load": o.ClusterAfterLoad = true; break;
             case "activate": o.Activate = true; break;
             case "activate-batch": o.ActivateBatch = (int)Number(name, V()); break;
             case "no-check": o.Check = false; break;
@@ -170,7 +171,7 @@ public static class OptionsParser
         Require(o.CompareModes.All(m => m is "journal" or "per-signal" or "memory" or "copy"), "--compare takes journal, per-signal, memory and copy, comma-separated.");
         Require(o.CopyConnections is >= 1 and <= 64 && o.CopyBatches.Count > 0 && o.CopyBatches.All(b => b is >= 1 and <= 1_000_000), "--copy-connections 1-64, --copy-batches sizes 1-1,000,000.");
         Require(o.ReplaySamples is >= 1 and <= 1_000_000, "--replay-samples must be between 1 and 1,000,000.");
-        Require(!o.IndexAfterLoad || o.Mode == RunMode.JournalSize, "--index-after-load is for --mode journal-size.");
+        Require(!(o.IndexAfterLoad || o.ClusterAfterLoad) || o.Mode == RunMode.JournalSize, "--index-after-load and --cluster-after-load are for --mode journal-size.");
         Require(o.Mode is not (RunMode.JournalVsBaseline or RunMode.JournalSize) || (o.Target == TargetKind.InProcess && o.ConnectionString is null),
             "the journal benchmarks start their own embedded PostgreSQL: --target inprocess, no --connection-string.");
         Require(!o.Check || o.Target != TargetKind.None, "--check needs a target to read scores from.");
