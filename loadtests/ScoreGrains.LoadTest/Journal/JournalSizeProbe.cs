@@ -114,12 +114,11 @@ public sealed class JournalSizeProbe(LoadTestOptions options, string runId, Mode
         }
 
         var plan = new List<string>();
-        var pageSql = JournalReader.ReplayPageSql.Replace("$1", "@k", StringComparison.Ordinal).Replace("$2", "@s", StringComparison.Ordinal).Replace("$3", "@n", StringComparison.Ordinal);
-        await using (var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + pageSql, connection))
+        await using (var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + JournalReader.ReplayPageSql, connection))
         {
-            explain.Parameters.AddWithValue("k", space.KeyOf(hottest));
-            explain.Parameters.AddWithValue("s", Math.Max(0, rows.LastSeq(hottest) - SnapshotEvery));
-            explain.Parameters.AddWithValue("n", JournalReader.ReplayPageRows);
+            explain.Parameters.Add(new NpgsqlParameter<string> { TypedValue = space.KeyOf(hottest) });
+            explain.Parameters.Add(new NpgsqlParameter<long> { TypedValue = Math.Max(0, rows.LastSeq(hottest) - SnapshotEvery) });
+            explain.Parameters.Add(new NpgsqlParameter<int> { TypedValue = JournalReader.ReplayPageRows });
             await using var lines = await explain.ExecuteReaderAsync(token);
             while (await lines.ReadAsync(token))
             {

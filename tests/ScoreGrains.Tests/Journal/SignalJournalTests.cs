@@ -318,12 +318,10 @@ public sealed class SignalJournalTests(ClusterFixture fixture)
             ANALYZE signal_journal;
             """);
 
-        var sql = JournalReader.ReplayPageSql.Replace("$1", "@key", StringComparison.Ordinal)
-            .Replace("$2", "@after", StringComparison.Ordinal).Replace("$3", "@rows", StringComparison.Ordinal);
-        await using var explain = new NpgsqlCommand("EXPLAIN " + sql, connection);
-        explain.Parameters.AddWithValue("key", Hot);
-        explain.Parameters.AddWithValue("after", (long)Rows - JournalReader.ReplayPageRows);
-        explain.Parameters.AddWithValue("rows", JournalReader.ReplayPageRows);
+        await using var explain = new NpgsqlCommand("EXPLAIN " + JournalReader.ReplayPageSql, connection);
+        explain.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Hot });
+        explain.Parameters.Add(new NpgsqlParameter<long> { TypedValue = Rows - JournalReader.ReplayPageRows });
+        explain.Parameters.Add(new NpgsqlParameter<int> { TypedValue = JournalReader.ReplayPageRows });
         var plan = new List<string>();
         await using (var lines = await explain.ExecuteReaderAsync())
         {
