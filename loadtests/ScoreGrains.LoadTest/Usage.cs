@@ -17,7 +17,7 @@ internal static class Usage
             Target:   --target inprocess|http|client|none (--generate-only = none)   --url http://127.0.0.1:5080
                       --gateway 127.0.0.1:30000 (repeatable) --service-id --cluster-id
                       --persistence journal|per-signal|memory   --connection-string CS   --silo-log-level Error
-                      --silo-setting Key=Value (repeatable; in-process silo configuration, e.g. ScoreGrains:SnapshotInterval=01:00:00)
+                      --silo-setting Key=Value (repeatable; in-process silo configuration, e.g. ScoreGrains:SnapshotMinInterval=00:01:00)
             Subjects: --subjects 100k (<= 10m)  --mix citizen=80,company=15,official=5
                       --skew zipf[:0.9]|hotset[:0.01:0.9]|uniform|sequential   --type-mix realistic|uniform
                       --late-share 0.1   --seed 42   --run-id ABC (id prefix; random by default)

@@ -384,7 +384,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary>
     /// glibc hands freed heap back to the kernel as soon as 128 KB sit free at its top, so every group-commit COPY
     /// grew and shrank its backend's heap, and each shrink is a TLB shootdown across cores: with the page faults of
-    /// growing again, a tenth of PostgreSQL's CPU at 18k signals/s (loadtests/README.md). Backends keep up to 32 MB
+    /// growing again, a tenth of PostgreSQL's CPU at 18k signals/s (loadtests/HISTORY.md). Backends keep up to 32 MB
     /// free instead. An operator's own <c>GLIBC_TUNABLES</c> wins.
     /// </summary>
     private static Dictionary<string, string>? ServerEnvironment() =>

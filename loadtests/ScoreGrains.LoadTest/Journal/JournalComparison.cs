@@ -221,7 +221,7 @@ public sealed class JournalComparison(
         Phases.Add(activation);
 
         // Activating every subject at once leaves their state to be promoted by one large GC, which paused the silo for
-        // ~0.5 s during the journal's second search step in two runs (loadtests/README.md). A real cluster's subjects
+        // ~0.5 s during the journal's second search step in two runs (loadtests/HISTORY.md). A real cluster's subjects
         // activate over time: let that collection happen here, between phases, in every mode alike.
         GC.Collect();
 

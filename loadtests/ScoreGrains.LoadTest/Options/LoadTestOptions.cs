@@ -28,7 +28,7 @@ public sealed class LoadTestOptions
     /// <summary>In-process silo: use this PostgreSQL instead of starting an embedded one.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>In-process silo: extra configuration, <c>Key=Value</c> (e.g. <c>ScoreGrains:SnapshotInterval=01:00:00</c>).</summary>
+    /// <summary>In-process silo: extra configuration, <c>Key=Value</c> (e.g. <c>ScoreGrains:SnapshotMinInterval=00:01:00</c>).</summary>
     public IList<string> SiloSettings { get; set; } = [];
 
     /// <summary>In-process silo: minimum log level of the silo's own console logging.</summary>

@@ -102,7 +102,7 @@ public static class OptionsParser
             case "persistence": o.Persistence = V() is "journal" or "per-signal" or "memory" ? V() : throw new OptionsException("--persistence must be journal, per-signal or memory."); break;
             case "connection-string": o.ConnectionString = V(); break;
             case "silo-log-level": o.SiloLogLevel = V(); break;
-            case "silo-setting": o.SiloSettings.Add(V().Contains('=', StringComparison.Ordinal) ? V() : throw new OptionsException("--silo-setting takes Key=Value, e.g. ScoreGrains:SnapshotInterval=01:00:00.")); break;
+            case "silo-setting": o.SiloSettings.Add(V().Contains('=', StringComparison.Ordinal) ? V() : throw new OptionsException("--silo-setting takes Key=Value, e.g. ScoreGrains:SnapshotMinInterval=00:01:00.")); break;
             case "subjects": o.Subjects = (long)Number(name, V()); break;
             case "mix": o.KindMix = ParseMix(V()); break;
             case "skew": ParseSkew(o, V()); break;

@@ -8,7 +8,7 @@ namespace ScoreGrains.LoadTest.Running;
 /// step's short ramp, error share, and acknowledged rate within 5% of the target), multiply the rate while steps
 /// pass, then bisect between the last passing and the first failing rate. A rate fails only when two steps at it
 /// fail: one GC pause or checkpoint can put a single 10 s step's p99 over the bound, and a search that turned back
-/// there reported a third of the rate it held in other runs (loadtests/README.md). With a hold, the found rate must
+/// there reported a third of the rate it held in other runs (loadtests/HISTORY.md). With a hold, the found rate must
 /// then pass one long step (each try 20% below the last one's rate, or its acknowledged rate when lower; at most four
 /// tries) to count. Optionally ends with a longer run at half the sustainable rate for its latency percentiles.
 /// </summary>

@@ -40,7 +40,7 @@ public static class ScoreGrainsSiloBuilderExtensions
         // and is costed once, from whatever the statistics said then. Planned on a young journal, the duplicate
         // lookup's generic plan used the (subject_key, signal_id) index for the subject alone and filtered the ids,
         // reading every entry of a busy subject per lookup: 16 ms each on average as the journal grew to 3M rows,
-        // 17 us more of PostgreSQL's CPU per signal (loadtests/README.md). An unprepared per-subject query is planned
+        // 17 us more of PostgreSQL's CPU per signal (loadtests/HISTORY.md). An unprepared per-subject query is planned
         // for its one partition, with its values. Grain storage keeps auto-prepare.
         // No reset when a connection goes back to the pool: nothing here sets session state, and the reset is one more
         // statement (DISCARD ALL) for PostgreSQL per use.

@@ -6,7 +6,7 @@ namespace ScoreGrains.Grains.Ingest;
 /// Lets a subject grain hand its journal commit to the ingest grain that called it on the same silo, so the subject
 /// answers as soon as it has folded and the ingest grain waits once for all its subjects' commits, instead of every
 /// subject call suspending until its own commit and being resumed on its activation afterwards (that resumption was
-/// ~3 µs of the silo's ~23 µs per signal at saturation: loadtests/README.md).
+/// ~3 µs of the silo's ~23 µs per signal at saturation: loadtests/HISTORY.md).
 /// </summary>
 /// <remarks>
 /// One per silo. A subject on another silo (or called by anything but the ingest grain) never finds the batch here

@@ -15,7 +15,7 @@ namespace ScoreGrains.Grains.Subjects;
 /// The ring keeps a 128-bit hash of each id (XxHash128 of its UTF-16 bytes, the same in every process), not the
 /// string: 24 bytes per id (and a tag byte, below) in arrays the GC never has to trace, where a string and a
 /// hash-set entry per id (~125 bytes, an object each) were most of what the heap grew by under load
-/// (loadtests/README.md). Two ids of one subject share a hash with a probability of about 2^-128 per pair: far below
+/// (loadtests/HISTORY.md). Two ids of one subject share a hash with a probability of about 2^-128 per pair: far below
 /// any hardware error rate, so a hit is treated as the same id.
 /// Beside each hash, one byte of it (its tag): a look-up scans the 256 tags (4 cache lines, vectorised) and reads a
 /// full hash only where a tag matches, instead of scanning 4 KB of hashes; a subject's ring is more often cold in the

@@ -234,7 +234,7 @@ internal sealed class SubjectGrain(
     /// <summary>
     /// Called on a journal writer's thread when an append committed: lets go of it if it is still the last one, or every
     /// idle subject keeps its last append's task alive until its next call, long enough for the GC to promote it to gen2
-    /// (loadtests/README.md). The one write to this grain from another thread, hence the compare-and-swap.
+    /// (loadtests/HISTORY.md). The one write to this grain from another thread, hence the compare-and-swap.
     /// </summary>
     private void ForgetCommitted(Task append) => Interlocked.CompareExchange(ref _lastAppend, null, append);
 

@@ -4,7 +4,7 @@ namespace ScoreGrains.Postgres.Journal;
 /// One journal writer's queue: callers add appends, the writer takes everything waiting (up to a row cap) in one
 /// go, in arrival order. One lock per add and one per take; the writer is woken only when it sleeps on an empty
 /// queue. (A <c>BlockingCollection</c> signalled a semaphore on every add and took one per item: 1.3% of the
-/// machine's CPU at 38k appends/s, loadtests/README.md.)
+/// machine's CPU at 38k appends/s, loadtests/HISTORY.md.)
 /// </summary>
 internal sealed class AppendQueue
 {

@@ -7,7 +7,7 @@ namespace ScoreGrains.Postgres.Journal;
 /// Journal rows in PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html, "Binary
 /// Format"), encoded into one reusable buffer and sent through <c>BeginRawBinaryCopy</c>. Npgsql's
 /// <c>NpgsqlBinaryImporter</c> resolves a type converter for every value it writes: 13 per row, ~2.5% of the
-/// machine's CPU at 38k rows/s (loadtests/README.md); the row shape is fixed, so it is encoded here directly.
+/// machine's CPU at 38k rows/s (loadtests/HISTORY.md); the row shape is fixed, so it is encoded here directly.
 /// Not thread-safe: one per journal writer.
 /// </summary>
 /// <remarks>

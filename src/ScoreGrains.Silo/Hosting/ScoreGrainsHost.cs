@@ -11,7 +11,7 @@ public static class ScoreGrainsHost
     /// <summary>
     /// Serves the Orleans Dashboard at <c>/orleans/</c> when true. Off by default: its grain-call profiler (a filter
     /// on every grain call) and its 1 s metric reader cost 15-20% of the CPU of each subject call, measured with the
-    /// load test's yardstick (loadtests/README.md). Turn it on where that is worth paying.
+    /// load test's yardstick (loadtests/HISTORY.md). Turn it on where that is worth paying.
     /// </summary>
     public const string OrleansDashboardSetting = "ScoreGrains:OrleansDashboard";
 
@@ -19,7 +19,7 @@ public static class ScoreGrainsHost
     /// Settings are read once, at start. The stock reload-on-change watches the whole content root, every folder
     /// under it, and the embedded PostgreSQL keeps its data there by default (<c>data/postgres</c>): each of its
     /// writes reached the silo as a file event to match against appsettings.json, 2.5% of the silo's CPU at 40,000
-    /// signals/s (loadtests/README.md). A later <c>--hostBuilder:reloadConfigOnChange=true</c> turns it back on.
+    /// signals/s (loadtests/HISTORY.md). A later <c>--hostBuilder:reloadConfigOnChange=true</c> turns it back on.
     /// </summary>
     private const string NoConfigurationReload = "--hostBuilder:reloadConfigOnChange=false";
 
