@@ -27,9 +27,11 @@ public static class ScoreGrainsHost
     /// Opens the database (the configured server, or a private embedded one), then builds the app. The database
     /// is stopped after the app has stopped, so the silo can still write its last state on the way down.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A setting under <c>ScoreGrains</c> that nothing reads (<see cref="UnknownSettings"/>).</exception>
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder([NoConfigurationReload, .. args]);
+        UnknownSettings.ThrowIfAny(builder.Configuration);
         var database = await ScoreGrainsDatabase.OpenAsync(builder.Configuration, builder.Environment, cancellationToken);
         try
         {

@@ -1,0 +1,59 @@
+using System.Reflection;
+using ScoreGrains.Grains.Hosting;
+using ScoreGrains.Grains.Notifications;
+using ScoreGrains.Postgres;
+using ScoreGrains.Postgres.Journal;
+using ScoreGrains.Silo.Api;
+
+namespace ScoreGrains.Silo.Hosting;
+
+/// <summary>
+/// Refuses to start on a setting under <c>ScoreGrains</c> that nothing reads. Configuration binding ignores unknown
+/// keys, so a misspelt one (<c>ScoreGrains__PersistanceMode=per-signal</c>, or a setting renamed since) would leave
+/// the silo running on the default without a word. Settings outside <c>ScoreGrains</c> are ASP.NET Core's, Orleans'
+/// and the logging's, which keep their own conventions.
+/// </summary>
+internal static class UnknownSettings
+{
+    // Each section under ScoreGrains and the options class it binds to.
+    private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Api"] = typeof(ApiOptions),
+        ["Cluster"] = typeof(ScoreGrainsClusterOptions),
+        ["Embedded"] = typeof(EmbeddedPostgresOptions),
+        ["Journal"] = typeof(JournalOptions),
+        ["Notifications"] = typeof(NotificationOptions),
+    };
+
+    // Read by the host itself, not through an options class; Client is the .NET client's, which may share the file.
+    private static readonly HashSet<string> HostSettings = new(StringComparer.OrdinalIgnoreCase) { "OrleansDashboard", "SchemaDirectory", "Client" };
+
+    /// <exception cref="InvalidOperationException">A setting under <c>ScoreGrains</c> matches none that is read.</exception>
+    public static void ThrowIfAny(IConfiguration configuration)
+    {
+        var unknown = new List<string>();
+        foreach (var setting in configuration.GetSection(ScoreGrainsOptions.Section).GetChildren())
+        {
+            if (Sections.TryGetValue(setting.Key, out var options))
+            {
+                unknown.AddRange(setting.GetChildren().Where(s => !IsSetting(options, s.Key)).Select(s => $"'{s.Path}' ({Known(options, setting.Path)})"));
+            }
+            else if (!HostSettings.Contains(setting.Key) && !IsSetting(typeof(ScoreGrainsOptions), setting.Key))
+            {
+                unknown.Add($"'{setting.Path}' ({Known(typeof(ScoreGrainsOptions), ScoreGrainsOptions.Section)}; sections: {string.Join(", ", Sections.Keys)})");
+            }
+        }
+
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException($"Unknown setting{(unknown.Count > 1 ? "s" : "")}: {string.Join("; ", unknown)}. Check the spelling; see README, Configuration.");
+        }
+    }
+
+    private static bool IsSetting(Type options, string key) => Settable(options).Any(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase));
+
+    private static string Known(Type options, string path) => $"{path} has {string.Join(", ", Settable(options).Select(p => p.Name))}";
+
+    private static IEnumerable<PropertyInfo> Settable(Type options) =>
+        options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true });
+}
