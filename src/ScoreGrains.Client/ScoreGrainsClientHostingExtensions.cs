@@ -9,10 +9,14 @@ namespace ScoreGrains.Client;
 /// <summary>Registers an Orleans client connected to a ScoreGrains cluster, and <see cref="ScoreGrainsClient"/>.</summary>
 public static class ScoreGrainsClientHostingExtensions
 {
+    /// <exception cref="InvalidOperationException">
+    /// A key under <c>ScoreGrains:Client</c> that is not a setting: binding would ignore it and the client would connect
+    /// with the default instead (a misspelt <c>Gateway</c> means the default gateway).
+    /// </exception>
     public static IHostApplicationBuilder AddScoreGrainsClient(this IHostApplicationBuilder builder)
     {
         var options = new ScoreGrainsClientOptions();
-        builder.Configuration.GetSection(ScoreGrainsClientOptions.Section).Bind(options);
+        builder.Configuration.GetSection(ScoreGrainsClientOptions.Section).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
         builder.UseOrleansClient(client =>
         {
             var gateways = options.Gateways.Count > 0 ? options.Gateways : [ScoreGrainsClientOptions.DefaultGateway];

@@ -37,4 +37,15 @@ public sealed class ClientTests(ClusterFixture fixture)
         Assert.Equal(result.Outcomes[0].Score, score.Score);
         await host.StopAsync();
     }
+
+    [Fact]
+    public void AClientSettingThatDoesNotExistIsRefusedByName()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["ScoreGrains:Client:Gateway:0"] = "127.0.0.1:30001";
+
+        var refused = Assert.Throws<InvalidOperationException>(() => builder.AddScoreGrainsClient());
+
+        Assert.Contains("'Gateway'", refused.Message, StringComparison.Ordinal);
+    }
 }
