@@ -12,6 +12,12 @@ public sealed class ScoreGrainsDatabase : IAsyncDisposable
 {
     public const string ConnectionStringName = "ScoreGrains";
 
+    /// <summary>The embedded server's settings (<see cref="EmbeddedPostgresOptions"/>), when no connection string is given.</summary>
+    public const string EmbeddedSection = "ScoreGrains:Embedded";
+
+    /// <summary>The folder of the schema scripts, relative to the silo's binaries.</summary>
+    public const string SchemaDirectorySetting = "ScoreGrains:SchemaDirectory";
+
     private readonly EmbeddedPostgres? _embedded;
 
     private ScoreGrainsDatabase(string connectionString, EmbeddedPostgres? embedded)
@@ -35,7 +41,7 @@ public sealed class ScoreGrainsDatabase : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             var options = new EmbeddedPostgresOptions();
-            configuration.GetSection("ScoreGrains:Embedded").Bind(options);
+            configuration.GetSection(EmbeddedSection).Bind(options);
             options.DataDirectory = Path.GetFullPath(options.DataDirectory ?? "data/postgres", environment.ContentRootPath);
             embedded = await EmbeddedPostgres.StartAsync(options, logger, cancellationToken);
             connectionString = embedded.ConnectionString;
@@ -51,7 +57,7 @@ public sealed class ScoreGrainsDatabase : IAsyncDisposable
 
         try
         {
-            var scripts = Path.Combine(AppContext.BaseDirectory, configuration["ScoreGrains:SchemaDirectory"] ?? "cluster-config/postgres");
+            var scripts = Path.Combine(AppContext.BaseDirectory, configuration[SchemaDirectorySetting] ?? "cluster-config/postgres");
             await SchemaMigrator.ApplyAsync(connectionString, scripts, logger, cancellationToken);
             return new ScoreGrainsDatabase(connectionString, embedded);
         }

@@ -15,18 +15,22 @@ namespace ScoreGrains.Silo.Hosting;
 /// </summary>
 internal static class UnknownSettings
 {
-    // Each section under ScoreGrains and the options class it binds to.
+    // Each section under ScoreGrains, by its path, and the options class it binds to.
     private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Api"] = typeof(ApiOptions),
-        ["Cluster"] = typeof(ScoreGrainsClusterOptions),
-        ["Embedded"] = typeof(EmbeddedPostgresOptions),
-        ["Journal"] = typeof(JournalOptions),
-        ["Notifications"] = typeof(NotificationOptions),
+        [ApiOptions.Section] = typeof(ApiOptions),
+        [ScoreGrainsClusterOptions.Section] = typeof(ScoreGrainsClusterOptions),
+        [ScoreGrainsDatabase.EmbeddedSection] = typeof(EmbeddedPostgresOptions),
+        [ScoreGrainsSiloBuilderExtensions.JournalSection] = typeof(JournalOptions),
+        [NotificationOptions.Section] = typeof(NotificationOptions),
     };
 
-    // Read by the host itself, not through an options class; Client is the .NET client's, which may share the file.
-    private static readonly HashSet<string> HostSettings = new(StringComparer.OrdinalIgnoreCase) { "OrleansDashboard", "SchemaDirectory", "Client" };
+    // Read by the host itself, not through an options class; ScoreGrains:Client is the .NET client's section (a
+    // project the silo does not reference), which may share the settings file.
+    private static readonly HashSet<string> HostSettings = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ScoreGrainsHost.OrleansDashboardSetting, ScoreGrainsDatabase.SchemaDirectorySetting, "ScoreGrains:Client",
+    };
 
     /// <exception cref="InvalidOperationException">A setting under <c>ScoreGrains</c> matches none that is read.</exception>
     public static void ThrowIfAny(IConfiguration configuration)
@@ -34,11 +38,11 @@ internal static class UnknownSettings
         var unknown = new List<string>();
         foreach (var setting in configuration.GetSection(ScoreGrainsOptions.Section).GetChildren())
         {
-            if (Sections.TryGetValue(setting.Key, out var options))
+            if (Sections.TryGetValue(setting.Path, out var options))
             {
                 unknown.AddRange(setting.GetChildren().Where(s => !IsSetting(options, s.Key)).Select(s => $"'{s.Path}' ({Known(options, setting.Path)})"));
             }
-            else if (!HostSettings.Contains(setting.Key) && !IsSetting(typeof(ScoreGrainsOptions), setting.Key))
+            else if (!HostSettings.Contains(setting.Path) && !IsSetting(typeof(ScoreGrainsOptions), setting.Key))
             {
                 unknown.Add($"'{setting.Path}' ({Known(typeof(ScoreGrainsOptions), ScoreGrainsOptions.Section)}; sections: {string.Join(", ", Sections.Keys)})");
             }
