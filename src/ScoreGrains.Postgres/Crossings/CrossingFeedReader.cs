@@ -75,6 +75,10 @@ public sealed class CrossingFeedReader
     /// returns, however rare its kind or band. Bands are one ordered branch each, merged: "new_band = ANY(...)"
     /// cannot walk an index in sequence order (PostgreSQL 15), and the planner then either filtered the feed from
     /// <c>After</c> on or sorted every match.
+    /// Subjects stay "subject_key = ANY(...)": the page is planned with its values (the silo prepares none of its own
+    /// statements), so the subjects' statistics choose between walking the sequence (a busy subject) and sorting the
+    /// matches of <c>crossings_subject</c> (quiet ones). A branch per subject through <c>LATERAL</c> is planned once for
+    /// any subject and sorted every crossing of the busiest: on 3M crossings, 733 ms for it against 1 ms.
     /// </summary>
     internal static void WritePageQuery(NpgsqlCommand command, CrossingQuery query)
     {

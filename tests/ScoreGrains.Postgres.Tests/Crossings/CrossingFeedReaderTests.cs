@@ -14,12 +14,13 @@ public sealed class CrossingFeedReaderTests(PostgresServerFixture postgres)
     private static readonly ConditionalWeakTable<PostgresServerFixture, Task<string>> Filled = [];
 
     // Row g (the sequence, as the feed is filled in order): kind official when g % 500 = 3, company when g % 10 = 1,
-    // else citizen; band restricted when g % 20,000 = 11 (ten rows), watch when g % 400 = 5 (500 rows), else low, fair or
-    // good by g % 3.
+    // else citizen; subject citizen/hot when g % 4 = 0 (a quarter of the feed; those rows are all citizens), else
+    // kind/(g % 5,000); band restricted when g % 20,000 = 11 (ten rows), watch when g % 400 = 5 (500 rows), else low,
+    // fair or good by g % 3.
     private static readonly string Fill = $"""
         INSERT INTO crossings (subject_key, subject_kind, journal_seq, signal_id, signal_type, old_score, new_score,
                                old_band, new_band, model_version, reasons, occurred_at, recorded_at)
-        SELECT kind || '/' || (g % 5000), kind, g, 's' || g, 'bill.paid', 600, 601, 'fair', band, 'test-v1', '[]', now(), now()
+        SELECT CASE WHEN g % 4 = 0 THEN 'citizen/hot' ELSE kind || '/' || (g % 5000) END, kind, g, 's' || g, 'bill.paid', 600, 601, 'fair', band, 'test-v1', '[]', now(), now()
         FROM generate_series(1, {Crossings}) g,
              LATERAL (SELECT CASE WHEN g % 500 = 3 THEN 'official' WHEN g % 10 = 1 THEN 'company' ELSE 'citizen' END AS kind,
                              CASE WHEN g % 20000 = 11 THEN 'restricted' WHEN g % 400 = 5 THEN 'watch' ELSE (ARRAY['low', 'fair', 'good'])[1 + g % 3] END AS band) row
@@ -38,6 +39,10 @@ public sealed class CrossingFeedReaderTests(PostgresServerFixture postgres)
         { "a rare kind into two bands", new CrossingQuery(1_000, 20, Kind: "official", Bands: ["fair", "restricted"]) },
         { "a kind into a band it never entered", new CrossingQuery(0, 20, Kind: "official", Bands: ["restricted"]) },
         { "subjects into a band", new CrossingQuery(0, 100, Subjects: ["citizen/7", "company/11", "official/3"], Bands: ["good", "low"]) },
+        { "a subject with most of the feed", new CrossingQuery(0, 100, Subjects: ["citizen/hot"]) },
+        { "a busy subject and quiet ones, from the middle", new CrossingQuery(100_000, 50, Subjects: ["citizen/7", "citizen/hot", "company/11"]) },
+        { "a subject named twice", new CrossingQuery(0, 20, Subjects: ["citizen/hot", "citizen/7", "citizen/hot"]) },
+        { "a subject that never crossed after the position", new CrossingQuery(Crossings - 10, 100, Subjects: ["citizen/7"]) },
         { "a window", new CrossingQuery(100, 1_000, UpTo: 5_000, Bands: ["good"]) },
         { "no filter, the tail", new CrossingQuery(Crossings - 10, 100) },
     };
@@ -55,8 +60,9 @@ public sealed class CrossingFeedReaderTests(PostgresServerFixture postgres)
         Assert.True(expected.Count > 0 || page.Contains("never", StringComparison.Ordinal), $"{page}: the fill has no match, so the case tests nothing");
         Assert.Equal(expected, rows.Select(r => r.Sequence));
         Assert.All(rows, r => Assert.True(
-            (query.Kind is null || r.Crossing.SubjectKind == query.Kind) && (query.Bands is null || query.Bands.Contains(r.Crossing.NewBand)),
-            $"{page}: crossing {r.Sequence} ({r.Crossing.SubjectKind}, {r.Crossing.NewBand}) does not match"));
+            (query.Kind is null || r.Crossing.SubjectKind == query.Kind) && (query.Bands is null || query.Bands.Contains(r.Crossing.NewBand))
+            && (query.Subjects is null || query.Subjects.Contains(r.Crossing.SubjectKey)),
+            $"{page}: crossing {r.Sequence} ({r.Crossing.SubjectKey}, {r.Crossing.NewBand}) does not match"));
     }
 
     [Theory]
