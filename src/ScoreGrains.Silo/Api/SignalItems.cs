@@ -61,10 +61,23 @@ internal sealed class SignalItems
         return new IngestResult(outcomes);
     }
 
-    private static string? SignalIdOf(JsonElement element) =>
-        element.ValueKind == JsonValueKind.Object &&
-        element.TryGetProperty("signalId", out var id) &&
-        id.ValueKind == JsonValueKind.String
-            ? id.GetString()
-            : null;
+    /// <summary>The item's signalId for its rejection, when it has one that reads as text.</summary>
+    private static string? SignalIdOf(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("signalId", out var id) || id.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        // The array was parsed without decoding its strings: an id with a lone surrogate ("\ud800") or bytes that are
+        // not UTF-8 fails here as it failed the item, and must not turn the item's rejection into a failed request.
+        try
+        {
+            return id.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

@@ -109,6 +109,36 @@ public sealed class SignalsApiTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(1, subject.GetProperty("signalCount").GetInt64());
     }
 
+    [Theory]
+    [InlineData("signalId", false)]
+    [InlineData("signalId", true)]
+    [InlineData("source", false)]
+    [InlineData("type", true)]
+    public async Task TextThatIsNotUnicodeRejectsOnlyItsItemNamingTheField(string field, bool rawByte)
+    {
+        var id = Signals.NewId();
+        var values = new Dictionary<string, string> { ["signalId"] = $"{id}-bad", ["type"] = "tax.arrears", ["source"] = "tax" };
+        values[field] = "x-BROKEN";
+        var good = $$"""{ "signalId": "{{id}}-ok", "subject": { "kind": "company", "id": "{{id}}" }, "type": "tax.arrears", "occurredAt": "2026-11-01T10:00:00Z", "source": "tax" }""";
+        var bad = $$"""{ "signalId": "{{values["signalId"]}}", "subject": { "kind": "company", "id": "{{id}}" }, "type": "{{values["type"]}}", "occurredAt": "2026-11-01T11:00:00Z", "source": "{{values["source"]}}" }""";
+
+        // BROKEN becomes a lone surrogate escaped in JSON, or a byte that cannot occur in UTF-8.
+        var body = $"[{bad}, {good}]".Split("BROKEN");
+        byte[] broken = rawByte ? [0xFF] : Encoding.UTF8.GetBytes(@"\ud800");
+        using var content = new ByteArrayContent([.. Encoding.UTF8.GetBytes(body[0]), .. broken, .. Encoding.UTF8.GetBytes(body[1])]);
+        content.Headers.ContentType = new("application/json");
+        using var response = await _http.PostAsync("/v1/signals", content);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"expected 200, got {(int)response.StatusCode}: {text}");
+        var outcomes = JsonDocument.Parse(text).RootElement.GetProperty("outcomes").EnumerateArray().ToList();
+        Assert.Equal("rejected", outcomes[0].GetProperty("status").GetString());
+        Assert.Equal(field, outcomes[0].GetProperty("field").GetString());
+        Assert.Equal("applied", outcomes[1].GetProperty("status").GetString());
+        var subject = await ReadJsonAsync(await _http.GetAsync($"/v1/subjects/company/{id}"));
+        Assert.Equal(1, subject.GetProperty("signalCount").GetInt64());
+    }
+
     [Fact]
     public async Task ABatchOverTheLimitIsA400ProblemAndAppliesNothing()
     {
