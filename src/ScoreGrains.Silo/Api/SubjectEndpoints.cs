@@ -21,25 +21,26 @@ internal static class SubjectEndpoints
     }
 
     private static async Task<Results<Ok<HistoryPage>, ValidationProblem>> GetHistoryAsync(
-        string kind, string id, long? before, int? limit, JournalReader journal, CancellationToken cancellationToken)
+        string kind, string id, string? before, string? limit, JournalReader journal, CancellationToken cancellationToken)
     {
         if (!TryKey(kind, id, out var key, out var problem))
         {
             return problem;
         }
 
-        if (before is <= 0)
+        if (!QueryNumber.TryParse(before, 1, long.MaxValue, out var beforeSeq, out var message))
         {
-            return Invalid("before", "before must be a journal position (seq) of 1 or more.");
+            return Invalid("before", $"before must be a journal position (seq): {message}");
         }
 
-        if (limit is < 1 or > HistoryPage.MaxLimit)
+        if (!QueryNumber.TryParse(limit, 1, HistoryPage.MaxLimit, out var pageSize, out message))
         {
-            return Invalid("limit", $"limit must be between 1 and {HistoryPage.MaxLimit}.");
+            return Invalid("limit", $"limit must be a page size: {message}");
         }
 
-        var entries = await journal.ReadHistoryAsync(key, before ?? long.MaxValue, limit ?? HistoryPage.DefaultLimit, cancellationToken);
-        return TypedResults.Ok(HistoryPage.From(entries, limit ?? HistoryPage.DefaultLimit));
+        var size = (int)(pageSize ?? HistoryPage.DefaultLimit);
+        var entries = await journal.ReadHistoryAsync(key, beforeSeq ?? long.MaxValue, size, cancellationToken);
+        return TypedResults.Ok(HistoryPage.From(entries, size));
     }
 
     private static bool TryKey(string kind, string id, out string key, out ValidationProblem problem)

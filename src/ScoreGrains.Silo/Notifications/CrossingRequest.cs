@@ -1,11 +1,11 @@
-using System.Globalization;
 using ScoreGrains.Contracts;
 using ScoreGrains.Scoring;
+using ScoreGrains.Silo.Api;
 
 namespace ScoreGrains.Silo.Notifications;
 
 /// <summary>
-/// The query of a crossing feed request: <c>kind</c>, <c>band</c> and <c>subject</c> (each may repeat or be
+/// The query of a crossing feed request: <c>kind</c> (one), <c>band</c> and <c>subject</c> (each may repeat or be
 /// comma-separated), <c>after</c> (or the <c>Last-Event-ID</c> header, which wins: a browser reconnects with the
 /// original URL plus that header) and <c>limit</c>. Each bad value is reported under its parameter's name.
 /// </summary>
@@ -50,16 +50,15 @@ internal sealed record CrossingRequest(CrossingFilter Filter, long? After, int L
             }
         }
 
-        var after = ParseLong(request.Headers["Last-Event-ID"].ToString(), "Last-Event-ID", errors)
-            ?? ParseLong(query["after"].ToString(), "after", errors);
-        var limit = DefaultLimit;
-        if (query.TryGetValue("limit", out var limitText)
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+        var after = Sequence(request.Headers["Last-Event-ID"].ToString(), "Last-Event-ID", errors)
+            ?? Sequence(query["after"].ToString(), "after", errors);
+        if (!QueryNumber.TryParse(query["limit"].ToString(), 1, MaxLimit, out var limit, out var message))
         {
-            errors["limit"] = [$"'{limitText}' is not a whole number from 1 to {MaxLimit}."];
+            errors["limit"] = [message];
         }
 
-        return new CrossingRequest(new CrossingFilter(kind, subjects.Count > 0 ? subjects : null, bands.Count > 0 ? bands : null), after, limit);
+        return new CrossingRequest(
+            new CrossingFilter(kind, subjects.Count > 0 ? subjects : null, bands.Count > 0 ? bands : null), after, (int)(limit ?? DefaultLimit));
     }
 
     private static List<string> Split(Microsoft.Extensions.Primitives.StringValues values) =>
@@ -74,19 +73,14 @@ internal sealed record CrossingRequest(CrossingFilter Filter, long? After, int L
             && SubjectKey.IsValidId(text[(slash + 1)..]);
     }
 
-    private static long? ParseLong(string text, string name, Dictionary<string, string[]> errors)
+    private static long? Sequence(string text, string name, Dictionary<string, string[]> errors)
     {
-        if (string.IsNullOrEmpty(text))
+        if (QueryNumber.TryParse(text, 0, long.MaxValue, out var sequence, out var message))
         {
-            return null;
+            return sequence;
         }
 
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-
-        errors[name] = [$"'{text}' is not a crossing sequence (a whole number, 0 or more)."];
+        errors[name] = [$"{message} It is a crossing sequence."];
         return null;
     }
 }

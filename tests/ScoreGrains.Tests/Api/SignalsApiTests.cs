@@ -73,7 +73,21 @@ public sealed class SignalsApiTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(outcomes[2].GetProperty("score").GetDouble(), entries[0].GetProperty("scoreAfter").GetDouble());
         Assert.Equal(entries[1].GetProperty("scoreAfter").GetDouble(), entries[0].GetProperty("scoreBefore").GetDouble());
         Assert.Equal(signals[0].SignalId, Assert.Single(older.GetProperty("entries").EnumerateArray()).GetProperty("signalId").GetString());
-        await AssertProblemAsync(await _http.GetAsync($"/v1/subjects/official/{id}/history?limit=0"), "limit");
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=1001", "limit")]
+    [InlineData("limit=ten", "limit")]
+    [InlineData("limit=-5", "limit")]
+    [InlineData("before=0", "before")]
+    [InlineData("before=latest", "before")]
+    [InlineData("before=99999999999999999999", "before")]
+    public async Task ABadHistoryQueryParameterIsA400ProblemNamingIt(string query, string parameter)
+    {
+        using var response = await _http.GetAsync($"/v1/subjects/citizen/{Signals.NewId()}/history?{query}");
+
+        await AssertProblemAsync(response, parameter);
     }
 
     [Theory]
