@@ -199,9 +199,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             Port = port,
             Database = database,
             Username = SuperUser,
-            // Orleans' ADO.NET providers never prepare their statements; auto-prepare gave +70% writes/s here.
-            MaxAutoPrepare = 64,
-            AutoPrepareMinUsages = 2,
         }.ConnectionString;
 
     /// <summary>
@@ -413,7 +410,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             .AppendLine(CultureInfo.InvariantCulture, $"fsync = {onOff}")
             .AppendLine(CultureInfo.InvariantCulture, $"synchronous_commit = {onOff}")
             .AppendLine(CultureInfo.InvariantCulture, $"full_page_writes = {onOff}")
-            // One silo holds several pools (journal, grain storage, crossing feed), each up to Npgsql's 100.
+            // A silo holds two pools (its own, and grain storage's), each up to Npgsql's 100; tests put several silos on one server.
             .AppendLine("max_connections = 300")
             // The journal's indexes take inserts all over: past a few million rows they outgrow the stock 128 MB,
             // and every insert then evicts a dirty page (backends wrote 840k buffers in two minutes at 22k signals/s).

@@ -13,8 +13,6 @@ internal sealed partial record PostgresBinaries(string Directory, int MajorVersi
 
     public string PgCtl => Path.Combine(Directory, "pg_ctl");
 
-    public string Postgres => Path.Combine(Directory, "postgres");
-
     /// <summary>
     /// Finds the binaries: the configured folder only, else the search folders, else PATH then
     /// <c>/usr/lib/postgresql/*/bin</c> (highest version first). An existing cluster needs its own major version.

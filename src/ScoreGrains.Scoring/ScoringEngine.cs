@@ -85,9 +85,10 @@ public static class ScoringEngine
     }
 
     /// <summary>
-    /// Moves the event clock to <paramref name="to"/> without a signal, so decay and expiry ("credit repair")
-    /// reach subjects that receive no new signals. Journal the call like a signal so replay reproduces it.
-    /// Earlier times are ignored (the clock never runs backwards).
+    /// Moves the event clock to <paramref name="to"/> without a signal: the decay and expiry ("credit repair") a sheet
+    /// would show at that time. Earlier times are ignored (the clock never runs backwards). The silo does not call it:
+    /// a subject's clock moves only with its signals, so replaying the journal reproduces every score (README, "a score
+    /// is as of the subject's event clock"); this is for views "as of" a time, on a copy of the sheet.
     /// </summary>
     public static SignalEffect AdvanceClock(ScoringModel model, ScoreSheet sheet, DateTimeOffset to)
     {

@@ -69,7 +69,7 @@ public static class ScoreGrainsSiloBuilderExtensions
             options.Invariant = "Npgsql";
             options.ConnectionString = StorageConnectionString(connectionString, scoreGrains.Value.Persistence);
         }));
-        silo.AddScoreGrainsNotifications(connectionString);
+        silo.AddScoreGrainsNotifications();
         return silo;
     }
 

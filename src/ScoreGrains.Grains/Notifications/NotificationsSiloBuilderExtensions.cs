@@ -10,13 +10,11 @@ public static class NotificationsSiloBuilderExtensions
     /// <summary>
     /// Adds notifications (once; a second call does nothing). The <c>crossings</c> table is read through the
     /// silo's <see cref="NpgsqlDataSource"/>, registered by <c>AddScoreGrains</c>, which this needs (also for the
-    /// model catalog). <paramref name="connectionString"/> is kept for callers; it must be that same database.
-    /// Options bind from <c>ScoreGrains:Notifications</c>.
+    /// model catalog). Options bind from <c>ScoreGrains:Notifications</c>.
     /// </summary>
-    public static ISiloBuilder AddScoreGrainsNotifications(this ISiloBuilder silo, string connectionString)
+    public static ISiloBuilder AddScoreGrainsNotifications(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
         if (silo.Services.Any(s => s.ServiceType == typeof(CrossingHub)))
         {
             return silo;

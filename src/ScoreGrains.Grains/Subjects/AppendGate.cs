@@ -17,9 +17,6 @@ internal sealed class AppendGate
     private bool _exclusiveRunning;
     private TaskCompletionSource? _changed;
 
-    /// <summary>True while a fold's append has not committed (or failed) yet.</summary>
-    public bool InFlight => _pipelined > 0;
-
     public async ValueTask EnterPipelinedAsync()
     {
         while (_exclusiveWaiting > 0 || _exclusiveRunning)

@@ -18,48 +18,58 @@ public sealed class ScoreGrainsDatabase : IAsyncDisposable
     /// <summary>The folder of the schema scripts, relative to the silo's binaries.</summary>
     public const string SchemaDirectorySetting = "ScoreGrains:SchemaDirectory";
 
+    /// <summary>
+    /// The embedded server's folder when <c>ScoreGrains:Embedded:DataDirectory</c> is not set, relative to the content
+    /// root. A default here and not only in appsettings.json: started from a folder without that file, the silo would
+    /// otherwise make the folder itself the server's (private, and the postgres user's when run as root).
+    /// </summary>
+    public const string DefaultDataDirectory = "data/postgres";
+
     private readonly EmbeddedPostgres? _embedded;
 
-    private ScoreGrainsDatabase(string connectionString, EmbeddedPostgres? embedded)
+    // Logs the embedded server's start and its stop, at the silo's end: kept as long as the server.
+    private readonly ILoggerFactory _loggerFactory;
+
+    private ScoreGrainsDatabase(string connectionString, EmbeddedPostgres? embedded, ILoggerFactory loggerFactory)
     {
         ConnectionString = connectionString;
         _embedded = embedded;
+        _loggerFactory = loggerFactory;
     }
 
     public string ConnectionString { get; }
 
-    /// <summary>True when this process started its own PostgreSQL.</summary>
-    public bool IsEmbedded => _embedded is not null;
-
     public static async Task<ScoreGrainsDatabase> OpenAsync(IConfiguration configuration, IHostEnvironment environment, CancellationToken cancellationToken)
     {
-        using var loggerFactory = LoggerFactory.Create(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
+        var loggerFactory = LoggerFactory.Create(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
         var logger = loggerFactory.CreateLogger<ScoreGrainsDatabase>();
-
-        var connectionString = configuration.GetConnectionString(ConnectionStringName);
         EmbeddedPostgres? embedded = null;
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            var options = new EmbeddedPostgresOptions();
-            configuration.GetSection(EmbeddedSection).Bind(options);
-            options.DataDirectory = Path.GetFullPath(options.DataDirectory ?? "data/postgres", environment.ContentRootPath);
-            embedded = await EmbeddedPostgres.StartAsync(options, logger, cancellationToken);
-            connectionString = embedded.ConnectionString;
-        }
-
-        // The storage provider does not prepare its statements; auto-prepare gave +70% writes/s (design notes).
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare == 0)
-        {
-            builder.MaxAutoPrepare = 64;
-            connectionString = builder.ConnectionString;
-        }
-
         try
         {
+            var connectionString = configuration.GetConnectionString(ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                var options = new EmbeddedPostgresOptions();
+                configuration.GetSection(EmbeddedSection).Bind(options);
+                options.DataDirectory = Path.GetFullPath(
+                    string.IsNullOrWhiteSpace(options.DataDirectory) ? DefaultDataDirectory : options.DataDirectory, environment.ContentRootPath);
+                embedded = await EmbeddedPostgres.StartAsync(options, logger, cancellationToken);
+                connectionString = embedded.ConnectionString;
+            }
+
+            // Orleans' ADO.NET storage does not prepare its statements: Npgsql's auto-prepare gave it +70% writes/s on
+            // this machine. The silo's own statements opt out again (ScoreGrainsSiloBuilderExtensions says why).
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (builder.MaxAutoPrepare == 0)
+            {
+                builder.MaxAutoPrepare = 64;
+                builder.AutoPrepareMinUsages = 2;
+                connectionString = builder.ConnectionString;
+            }
+
             var scripts = Path.Combine(AppContext.BaseDirectory, configuration[SchemaDirectorySetting] ?? "cluster-config/postgres");
             await SchemaMigrator.ApplyAsync(connectionString, scripts, logger, cancellationToken);
-            return new ScoreGrainsDatabase(connectionString, embedded);
+            return new ScoreGrainsDatabase(connectionString, embedded, loggerFactory);
         }
         catch
         {
@@ -68,9 +78,18 @@ public sealed class ScoreGrainsDatabase : IAsyncDisposable
                 await embedded.DisposeAsync();
             }
 
+            loggerFactory.Dispose();
             throw;
         }
     }
 
-    public ValueTask DisposeAsync() => _embedded?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (_embedded is not null)
+        {
+            await _embedded.DisposeAsync();
+        }
+
+        _loggerFactory.Dispose();
+    }
 }

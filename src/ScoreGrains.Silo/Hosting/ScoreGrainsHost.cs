@@ -24,6 +24,12 @@ public static class ScoreGrainsHost
     private const string NoConfigurationReload = "--hostBuilder:reloadConfigOnChange=false";
 
     /// <summary>
+    /// Where the HTTP API and the dashboard listen unless <c>Urls</c> (or <c>--urls</c>, <c>ASPNETCORE_URLS</c>) says
+    /// otherwise: loopback only. A default here and not in appsettings.json, so it holds wherever the silo is started from.
+    /// </summary>
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>
     /// Opens the database (the configured server, or a private embedded one), then builds the app. The database
     /// is stopped after the app has stopped, so the silo can still write its last state on the way down.
     /// </summary>
@@ -32,6 +38,11 @@ public static class ScoreGrainsHost
     {
         var builder = WebApplication.CreateBuilder([NoConfigurationReload, .. args]);
         UnknownSettings.ThrowIfAny(builder.Configuration);
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrls);
+        }
+
         var database = await ScoreGrainsDatabase.OpenAsync(builder.Configuration, builder.Environment, cancellationToken);
         try
         {

@@ -42,7 +42,7 @@ public sealed class NotificationsHost : IAsyncDisposable
 
     public static async Task<NotificationsHost> StartAsync(string connectionString, string serviceId, params string[] settings)
     {
-        // Several silos share one test server (100 connections when embedded): keep each pool small.
+        // Several silos share one test server (300 connections when embedded): keep each pool small.
         connectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 20 }.ConnectionString;
         var httpPort = LoopbackPort.Free();
         var gatewayPort = LoopbackPort.Free();
