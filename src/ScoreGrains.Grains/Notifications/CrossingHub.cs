@@ -23,15 +23,13 @@ public sealed class CrossingHub : ICrossingSink, IDisposable
     private readonly ConcurrentDictionary<string, bool> _crossedKinds = new(StringComparer.Ordinal);
     private readonly IGrainFactory _grains;
     private readonly NotificationCounters _counters;
-    private readonly SubjectBandTally _tally;
     private readonly ILogger<CrossingHub> _logger;
     private readonly CancellationTokenSource _stopping = new();
 
-    public CrossingHub(IGrainFactory grains, NotificationCounters counters, SubjectBandTally tally, ILogger<CrossingHub> logger)
+    public CrossingHub(IGrainFactory grains, NotificationCounters counters, ILogger<CrossingHub> logger)
     {
         _grains = grains;
         _counters = counters;
-        _tally = tally;
         _logger = logger;
         _ = Task.Run(PumpAsync);
     }
@@ -47,7 +45,6 @@ public sealed class CrossingHub : ICrossingSink, IDisposable
         }
 
         _counters.AddCrossing(crossing.Kind);
-        _tally.Crossed(crossing.Kind, crossing.OldBand, crossing.NewBand);
         _crossedKinds[crossing.Kind] = true;
         _wake.Writer.TryWrite(true);
     }

@@ -6,7 +6,7 @@ namespace ScoreGrains.Grains.Notifications;
 /// <summary>
 /// How many subjects active on this silo sit in each band, per kind: the dashboard's score distribution at the
 /// cost of three counter updates per activation, deactivation and crossing (no scan of millions of subjects).
-/// The subject grain reports its band on activation and deactivation; crossings arrive through the sink.
+/// The subject grain reports its band on activation and deactivation, and each change of band once it is stored.
 /// </summary>
 public sealed class SubjectBandTally
 {

@@ -71,8 +71,9 @@ internal sealed class SubjectGrain(
     // horizon test) and was refused by the journal's unique index is answered "duplicate" instead of failing forever.
     private bool _verifyForgotten;
 
-    // Set once the activation is counted in the band tally, so a failed activation is not uncounted.
-    private bool _tallied;
+    // The band this activation is counted in by the band tally: set at activation (so a failed activation is not
+    // uncounted) and moved only once a band change is stored, so a fold that never committed does not move it.
+    private string? _talliedBand;
 
     private ScoreSheet Sheet => state.State.Sheet!;
 
@@ -111,15 +112,15 @@ internal sealed class SubjectGrain(
         }
 
         bandTally.Activated(_kind, Sheet.Band);
-        _tallied = true;
+        _talliedBand = Sheet.Band;
         _snapshotAt = time.GetTimestamp();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_tallied)
+        if (_talliedBand is { } band)
         {
-            bandTally.Deactivated(_kind, Sheet.Band);
+            bandTally.Deactivated(_kind, band);
         }
 
         if (Mode == PersistenceMode.Journal && _sinceSnapshot > 0)
@@ -445,7 +446,10 @@ internal sealed class SubjectGrain(
             _key, _kind, entry.Seq, entry.SignalId, entry.SignalType, entry.ScoreBefore, entry.ScoreAfter,
             entry.BandBefore, entry.BandAfter, entry.ModelVersion, CrossingRows.ReasonsToJson(reasons), entry.OccurredAt, entry.RecordedAt);
 
-    /// <summary>Counts the stored signals and tells the crossing sinks and this subject's watchers.</summary>
+    /// <summary>
+    /// Counts the stored signals, moves the subject in the band tally (in every mode: per-signal and in-memory ones publish
+    /// no crossing) and tells the crossing sinks and this subject's watchers.
+    /// </summary>
     private void Publish(FoldedSignals fold)
     {
         if (fold.Entries.Count == 0)
@@ -454,6 +458,12 @@ internal sealed class SubjectGrain(
         }
 
         counters.AddSignals(_kind, fold.Entries.Count);
+        if (_talliedBand is { } talliedBand && !string.Equals(talliedBand, Sheet.Band, StringComparison.Ordinal))
+        {
+            bandTally.Crossed(_kind, talliedBand, Sheet.Band);
+            _talliedBand = Sheet.Band;
+        }
+
         var sequences = fold.CrossingSequences;
         List<Crossing>? published = null;
         for (var i = 0; i < sequences.Count; i++)
