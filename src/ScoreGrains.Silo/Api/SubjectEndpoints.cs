@@ -43,7 +43,8 @@ internal static class SubjectEndpoints
         return TypedResults.Ok(HistoryPage.From(entries, size));
     }
 
-    private static bool TryKey(string kind, string id, out string key, out ValidationProblem problem)
+    /// <summary>The subject key of a route's <c>{kind}/{id}</c>, or the 400 problem naming the part that is wrong.</summary>
+    internal static bool TryKey(string kind, string id, out string key, out ValidationProblem problem)
     {
         key = "";
         problem = null!;
@@ -76,13 +77,9 @@ internal static class SubjectEndpoints
         {
             score = await grains.GetGrain<ISubjectGrain>(key).GetScoreAsync();
         }
-        catch (Exception exception) when (exception is SubjectUnavailableException or TimeoutException or OrleansException)
+        catch (Exception exception) when (IsUnavailable(exception))
         {
-            http.Response.Headers.RetryAfter = "1";
-            return TypedResults.Problem(
-                title: "The subject cannot answer now; retry shortly.",
-                detail: exception.Message,
-                statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Unavailable(http, exception);
         }
 
         if (score.SignalCount == 0)
@@ -96,6 +93,22 @@ internal static class SubjectEndpoints
         }
 
         return TypedResults.Ok(score);
+    }
+
+    /// <summary>
+    /// A subject call that failed because the subject cannot answer now: it is reloading after a failed write, its
+    /// storage is unreachable (its activation failed), or the cluster did not answer in time.
+    /// </summary>
+    internal static bool IsUnavailable(Exception exception) => exception is SubjectUnavailableException or TimeoutException or OrleansException;
+
+    /// <summary>503 with Retry-After for an <see cref="IsUnavailable"/> failure: retrying shortly is the answer, not a 500.</summary>
+    internal static ProblemHttpResult Unavailable(HttpContext http, Exception exception)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return TypedResults.Problem(
+            title: "The subject cannot answer now; retry shortly.",
+            detail: exception.Message,
+            statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     private static ValidationProblem Invalid(string field, string message) =>

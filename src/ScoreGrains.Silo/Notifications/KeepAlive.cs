@@ -17,9 +17,10 @@ internal sealed class KeepAlive(ServerSentEvents events) : IDisposable
 
     /// <summary>
     /// Completes when <paramref name="reader"/> has data (true) or is completed (false); on every tick meanwhile
-    /// runs <paramref name="onTick"/> (e.g. a lease renewal) and writes a keep-alive if the period was silent.
+    /// runs <paramref name="onTick"/> (e.g. a lease renewal; false ends the wait as if the reader had completed) and
+    /// writes a keep-alive if the period was silent.
     /// </summary>
-    public async Task<bool> WaitToReadAsync<T>(ChannelReader<T> reader, Func<Task>? onTick, CancellationToken cancellationToken)
+    public async Task<bool> WaitToReadAsync<T>(ChannelReader<T> reader, Func<Task<bool>>? onTick, CancellationToken cancellationToken)
     {
         var waiting = reader.WaitToReadAsync(cancellationToken).AsTask();
         while (true)
@@ -32,9 +33,9 @@ internal sealed class KeepAlive(ServerSentEvents events) : IDisposable
 
             await _tick;
             _tick = null;
-            if (onTick is not null)
+            if (onTick is not null && !await onTick())
             {
-                await onTick();
+                return false;
             }
 
             if (!_sentSinceTick)

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using ScoreGrains.Contracts;
-using ScoreGrains.Scoring;
+using ScoreGrains.Silo.Api;
 
 namespace ScoreGrains.Silo.Notifications;
 
@@ -20,26 +20,33 @@ internal static class SubjectStreamEndpoints
     private static async Task<IResult> StreamAsync(
         string kind, string id, HttpContext http, IGrainFactory grains, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
-        if (!SubjectKinds.TryParse(kind, out var subjectKind))
+        if (!SubjectEndpoints.TryKey(kind, id, out var key, out var problem))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"'{kind}' is not one of citizen, company, official."] });
-        }
-
-        if (!SubjectKey.IsValidId(id))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A subject id is 1-{SubjectKey.MaxIdLength} letters, digits or . _ : -"] });
+            return problem;
         }
 
         var cancellationToken = http.RequestAborted;
-        var subject = grains.GetGrain<ISubjectGrain>(SubjectKey.Format(SubjectKinds.ToKey(subjectKind), id));
+        var subject = grains.GetGrain<ISubjectGrain>(key);
         var watcher = new SubjectStreamWatcher();
         var reference = grains.CreateObjectReference<ISubjectObserver>(watcher);
         var events = new ServerSentEvents(http.Response, json.Value.SerializerOptions);
         try
         {
-            await subject.WatchAsync(reference);
+            // Watch first, so no change between the score read and the watch is missed; both before the response
+            // starts, so a subject that cannot answer gets the same 503 as GET /v1/subjects/{kind}/{id}.
+            SubjectScore score;
+            try
+            {
+                await subject.WatchAsync(reference);
+                score = await subject.GetScoreAsync();
+            }
+            catch (Exception exception) when (SubjectEndpoints.IsUnavailable(exception))
+            {
+                return SubjectEndpoints.Unavailable(http, exception);
+            }
+
             await events.StartAsync(cancellationToken);
-            await events.WriteAsync("subject", await subject.GetScoreAsync(), null, cancellationToken);
+            await events.WriteAsync("subject", score, null, cancellationToken);
             await events.FlushAsync(cancellationToken);
             await FollowAsync(subject, reference, watcher, events, cancellationToken);
         }
@@ -56,24 +63,39 @@ internal static class SubjectStreamEndpoints
         return Results.Empty;
     }
 
+    /// <summary>
+    /// Writes the watcher's events until the client leaves. The watch is renewed every third of its lease; a renewal
+    /// that fails (the subject reloading, the cluster busy) is tried again at the next tick, and once the lease has
+    /// lapsed without one the stream ends, so the client reconnects (EventSource does by itself) and starts afresh.
+    /// </summary>
     private static async Task FollowAsync(
         ISubjectGrain subject, ISubjectObserver reference, SubjectStreamWatcher watcher, ServerSentEvents events, CancellationToken cancellationToken)
     {
         var renewEvery = ISubjectGrain.WatchLease / 3;
-        var renewAt = DateTimeOffset.UtcNow + renewEvery;
-        async Task RenewWhenDueAsync()
+        var renewedAt = DateTimeOffset.UtcNow;
+
+        // False once the lease has lapsed: the subject may have dropped this watcher, and changes since went unseen.
+        async Task<bool> RenewWhenDueAsync()
         {
-            if (DateTimeOffset.UtcNow >= renewAt)
+            if (DateTimeOffset.UtcNow >= renewedAt + renewEvery)
             {
-                await subject.WatchAsync(reference);
-                renewAt = DateTimeOffset.UtcNow + renewEvery;
+                try
+                {
+                    await subject.WatchAsync(reference);
+                    renewedAt = DateTimeOffset.UtcNow;
+                }
+                catch (Exception exception) when (SubjectEndpoints.IsUnavailable(exception))
+                {
+                    // Tried again at the next tick.
+                }
             }
+
+            return DateTimeOffset.UtcNow < renewedAt + ISubjectGrain.WatchLease;
         }
 
         using var keepAlive = new KeepAlive(events);
-        while (await keepAlive.WaitToReadAsync(watcher.Events, RenewWhenDueAsync, cancellationToken))
+        while (await keepAlive.WaitToReadAsync(watcher.Events, RenewWhenDueAsync, cancellationToken) && await RenewWhenDueAsync())
         {
-            await RenewWhenDueAsync();
             while (watcher.Events.TryRead(out var item))
             {
                 await events.WriteAsync(item.Type, item.Data, null, cancellationToken);

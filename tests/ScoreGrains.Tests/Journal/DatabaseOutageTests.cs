@@ -49,11 +49,13 @@ public sealed class DatabaseOutageTests
             Assert.NotNull(during.RetryAfter);
             Assert.Equal(SignalStatus.Failed, Assert.Single(during.Result.Outcomes).Status);
 
-            // Reads that go to PostgreSQL directly say so the same way, with a problem body, not a bare 500.
-            foreach (var path in new[] { "/v1/crossings", $"/v1/subjects/citizen/{id}/history" })
+            // Reads that go to PostgreSQL say so the same way, with a problem body, not a bare 500: directly, or through
+            // a subject that cannot activate (its snapshot is there), or a subject's stream that cannot start for that.
+            var inactive = Signals.NewId();
+            foreach (var path in new[] { "/v1/crossings", $"/v1/subjects/citizen/{id}/history", $"/v1/subjects/citizen/{inactive}", $"/v1/subjects/citizen/{inactive}/stream" })
             {
-                using var read = await http.GetAsync(path).WaitAsync(TimeSpan.FromSeconds(45));
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
+                using var read = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TimeSpan.FromSeconds(45));
+                Assert.True(read.StatusCode == HttpStatusCode.ServiceUnavailable, $"{path}: {(int)read.StatusCode} {await read.Content.ReadAsStringAsync()}");
                 Assert.NotNull(read.Headers.RetryAfter);
                 Assert.Equal("application/problem+json", read.Content.Headers.ContentType?.MediaType);
             }
