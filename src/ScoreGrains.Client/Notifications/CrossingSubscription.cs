@@ -14,7 +14,8 @@ namespace ScoreGrains.Client.Notifications;
 /// </summary>
 public sealed class CrossingSubscription : IAsyncDisposable
 {
-    private const int PageSize = 1_000;
+    // A page shorter than this is the feed's end: the grain's own cap, so the two cannot disagree.
+    private const int PageSize = ICrossingPageGrain.MaxLimit;
     private readonly IClusterClient _cluster;
     private readonly CrossingFilter _filter;
     private readonly Channel<Crossing> _channel;

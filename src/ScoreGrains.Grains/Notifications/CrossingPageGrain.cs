@@ -9,12 +9,10 @@ namespace ScoreGrains.Grains.Notifications;
 [Reentrant]
 internal sealed class CrossingPageGrain(CrossingFeedReader reader) : Grain, ICrossingPageGrain
 {
-    public const int MaxLimit = 1_000;
-
     public async Task<CrossingPage> ReadAsync(long after, int limit, CrossingFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var records = await reader.ReadAsync(filter.ToQuery(after, Math.Clamp(limit, 1, MaxLimit)), CancellationToken.None);
+        var records = await reader.ReadAsync(filter.ToQuery(after, Math.Clamp(limit, 1, ICrossingPageGrain.MaxLimit)), CancellationToken.None);
         var crossings = records.Select(r => r.ToCrossing()).ToList();
         return new CrossingPage(crossings, crossings.Count > 0 ? crossings[^1].Sequence : after);
     }
