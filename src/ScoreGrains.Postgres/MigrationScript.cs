@@ -23,7 +23,7 @@ internal sealed partial record MigrationScript(int Version, string Name, string 
             if (!match.Success)
             {
                 throw new InvalidOperationException(
-                    $"Schema script {path} is not named V<number>__<name>.sql (e.g. V004__signal_journal.sql).");
+                    $"Schema script {path} is not named V<number>__<name>.sql (e.g. V010__signal_journal.sql).");
             }
 
             var sql = File.ReadAllText(path);

@@ -16,5 +16,6 @@ public sealed class NotificationOptions
     public int MaxBatch { get; set; } = 1_000;
 
     /// <summary>How long a subscriber may take to take one batch before it is dropped.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -4,7 +4,10 @@ internal static class ScoreGrainsApiExtensions
 {
     public static WebApplicationBuilder AddScoreGrainsApi(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
+        builder.Services.AddOptions<ApiOptions>()
+            .Bind(builder.Configuration.GetSection(ApiOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();

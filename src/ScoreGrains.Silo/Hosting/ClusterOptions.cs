@@ -5,7 +5,10 @@ public sealed class ScoreGrainsClusterOptions
 {
     public const string Section = "ScoreGrains:Cluster";
 
-    /// <summary><c>localhost</c> (one node, the default) or <c>adonet</c> (membership in the same PostgreSQL).</summary>
+    /// <summary>
+    /// <c>localhost</c> (one node), the only one wired so far; any other value stops the silo at start. ADO.NET
+    /// membership in the same PostgreSQL (its tables are in the schema) is the multi-silo mode to come.
+    /// </summary>
     public string Clustering { get; set; } = "localhost";
 
     /// <summary>Identifies the deployment's stored data: keep it stable across restarts or state is not found.</summary>

@@ -1,11 +1,12 @@
+using Microsoft.Extensions.Options;
 using ScoreGrains.Silo.Hosting;
 using ScoreGrains.Tests.Infrastructure;
 
 namespace ScoreGrains.Tests.Hosting;
 
-/// <summary>A setting under ScoreGrains that nothing reads stops the silo before it starts, naming the setting.</summary>
+/// <summary>A setting under ScoreGrains that nothing reads, or out of its range, stops the silo before it starts, naming the setting.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class UnknownSettingsTests(ClusterFixture fixture)
+public sealed class SettingsAtStartTests(ClusterFixture fixture)
 {
     [Theory]
     [InlineData("ScoreGrains:SnapshotInterval", "01:00:00", "SnapshotMinInterval")] // renamed since
@@ -37,5 +38,26 @@ public sealed class UnknownSettingsTests(ClusterFixture fixture)
         ]);
 
         Assert.NotNull(silo);
+    }
+
+    [Theory]
+    [InlineData("ScoreGrains:Api:MaxRequestBodyBytes", "-1")]
+    [InlineData("ScoreGrains:Notifications:DeliveryTimeout", "00:00:00")]
+    [InlineData("ScoreGrains:SnapshotEverySignals", "0")]
+    public async Task ASettingOutOfItsRangeStopsTheSiloAtStartNamingIt(string setting, string value)
+    {
+        await using var silo = await ScoreGrainsHost.BuildAsync(
+        [
+            $"--ConnectionStrings:ScoreGrains={fixture.Database.ConnectionString}",
+            $"--urls=http://127.0.0.1:{LoopbackPort.Free()}",
+            $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
+            $"--ScoreGrains:Cluster:GatewayPort={LoopbackPort.Free()}",
+            "--Logging:LogLevel:Default=Critical",
+            $"--{setting}={value}",
+        ]);
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => silo.StartAsync());
+
+        Assert.Contains(setting[(setting.LastIndexOf(':') + 1)..], refused.Message, StringComparison.Ordinal);
     }
 }
