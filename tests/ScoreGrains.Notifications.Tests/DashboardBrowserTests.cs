@@ -46,6 +46,10 @@ public sealed class DashboardBrowserTests(NotificationsFixture fixture, ITestOut
         await Assertions.Expect(page.Locator("#subject-score")).ToHaveTextAsync("549.6", new() { Timeout = Timeout });
         await page.Locator("#distribution .kind[data-kind='citizen']").WaitForAsync(new() { Timeout = Timeout });
 
+        // This host serves no Orleans Dashboard, so the page offers no link to one.
+        Assert.False(await page.Locator("#orleans-link").IsVisibleAsync());
+        Assert.True(await page.Locator("a[href='/openapi/v1.json']").IsVisibleAsync());
+
         var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });

@@ -158,5 +158,8 @@ $("search").addEventListener("submit", (e) => {
   if (id) openSubject($("search-kind").value, id);
 });
 
+// The Orleans Dashboard is served only when the silo was started with it (it costs CPU on every grain call).
+fetch("/orleans/version").then((r) => { if (r.ok) $("orleans-link").hidden = false; }).catch(() => {});
+
 followCrossings();
 followStats();
