@@ -20,7 +20,7 @@ public sealed class ScoreGrainsClient(IClusterClient cluster)
     {
         if (!SubjectKey.IsValidId(id))
         {
-            throw new ArgumentException($"A subject id is 1-{SubjectKey.MaxIdLength} letters, digits or . _ : -", nameof(id));
+            throw new ArgumentException($"A subject id is {SubjectKey.IdRule}.", nameof(id));
         }
 
         return cluster.GetGrain<ISubjectGrain>(SubjectKey.Format(kind.ToLowerInvariant(), id)).GetScoreAsync();

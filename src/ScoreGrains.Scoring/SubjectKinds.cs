@@ -8,6 +8,9 @@ public static class SubjectKinds
     /// <summary>All kinds, in enum order.</summary>
     public static IReadOnlyList<SubjectKind> All { get; } = [SubjectKind.Citizen, SubjectKind.Company, SubjectKind.Official];
 
+    /// <summary>Every kind's key, for messages that say what a kind may be: "citizen, company, official".</summary>
+    public static string Listed { get; } = string.Join(", ", All.Select(ToKey));
+
     /// <summary>
     /// Parses exactly "citizen", "company" or "official", ASCII case-insensitive. Anything else
     /// (numbers, padding, non-ASCII look-alikes such as a dotless i) is rejected, unlike <see cref="Enum.TryParse{TEnum}(string?, bool, out TEnum)"/>.

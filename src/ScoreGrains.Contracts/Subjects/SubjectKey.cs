@@ -10,6 +10,9 @@ public static class SubjectKey
     /// <summary>Longest accepted subject id.</summary>
     public const int MaxIdLength = 64;
 
+    /// <summary>What <see cref="IsValidId"/> accepts, for messages that say why an id was refused.</summary>
+    public static readonly string IdRule = $"1-{MaxIdLength} letters, digits or . _ : -";
+
     public static string Format(string kind, string id) => $"{kind}/{id}";
 
     /// <summary>Splits a key made by <see cref="Format"/>.</summary>

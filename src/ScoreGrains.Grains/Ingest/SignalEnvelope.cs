@@ -42,14 +42,14 @@ internal static class SignalEnvelope
         {
             return subject.Kind is null
                 ? SignalOutcome.Rejected(signalId, "subject.kind", SignalRejectionCodes.Required, "subject.kind is required: citizen, company or official.")
-                : SignalOutcome.Rejected(signalId, "subject.kind", UnknownKind, $"subject.kind '{Shorten(subject.Kind)}' is not one of citizen, company, official.");
+                : SignalOutcome.Rejected(signalId, "subject.kind", UnknownKind, $"subject.kind '{Shorten(subject.Kind)}' is not one of {SubjectKinds.Listed}.");
         }
 
         if (!SubjectKey.IsValidId(subject.Id))
         {
             return subject.Id is null
                 ? SignalOutcome.Rejected(signalId, "subject.id", SignalRejectionCodes.Required, "subject.id is required.")
-                : SignalOutcome.Rejected(signalId, "subject.id", Invalid, $"subject.id must be 1-{SubjectKey.MaxIdLength} letters, digits or . _ : -");
+                : SignalOutcome.Rejected(signalId, "subject.id", Invalid, $"subject.id must be {SubjectKey.IdRule}.");
         }
 
         if (Text(input.Type, "type", MaxTypeLength) is { } badType)

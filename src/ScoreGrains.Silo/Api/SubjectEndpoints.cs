@@ -50,13 +50,13 @@ internal static class SubjectEndpoints
         problem = null!;
         if (!SubjectKinds.TryParse(kind, out var subjectKind))
         {
-            problem = Invalid("kind", $"'{kind}' is not one of citizen, company, official.");
+            problem = Invalid("kind", $"'{kind}' is not one of {SubjectKinds.Listed}.");
             return false;
         }
 
         if (!SubjectKey.IsValidId(id))
         {
-            problem = Invalid("id", $"A subject id is 1-{SubjectKey.MaxIdLength} letters, digits or . _ : -");
+            problem = Invalid("id", $"A subject id is {SubjectKey.IdRule}.");
             return false;
         }
 

@@ -27,7 +27,7 @@ internal sealed record CrossingRequest(CrossingFilter Filter, long? After, int L
             }
             else
             {
-                errors["kind"] = [$"'{kindText}' is not one of citizen, company, official."];
+                errors["kind"] = [$"'{kindText}' is not one of {SubjectKinds.Listed}."];
             }
         }
 
@@ -46,7 +46,7 @@ internal sealed record CrossingRequest(CrossingFilter Filter, long? After, int L
         {
             if (!IsSubjectKey(subject))
             {
-                errors["subject"] = [$"'{subject}' is not kind/id (kind one of citizen, company, official; id 1-{SubjectKey.MaxIdLength} letters, digits or . _ : -)."];
+                errors["subject"] = [$"'{subject}' is not kind/id (kind one of {SubjectKinds.Listed}; id {SubjectKey.IdRule})."];
             }
         }
 
