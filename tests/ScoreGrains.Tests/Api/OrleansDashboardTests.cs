@@ -23,16 +23,12 @@ public sealed class OrleansDashboardTests(ClusterFixture fixture)
     public async Task WithTheSettingOnTheSiloServesTheOrleansDashboard()
     {
         var httpPort = LoopbackPort.Free();
-        var host = await ScoreGrainsHost.BuildAsync(
-        [
-            $"--ConnectionStrings:ScoreGrains={fixture.Database.ConnectionString}",
-            $"--urls=http://127.0.0.1:{httpPort}",
-            $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
-            $"--ScoreGrains:Cluster:GatewayPort={LoopbackPort.Free()}",
-            $"--ScoreGrains:Cluster:ServiceId={fixture.ServiceId}-orleans-dashboard",
+        var host = await ScoreGrainsHost.BuildAsync(HostArguments.For(
+            fixture.Database.ConnectionString,
+            $"{fixture.ServiceId}-orleans-dashboard",
+            httpPort,
             $"--{ScoreGrainsHost.OrleansDashboardSetting}=true",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
+            "--Logging:LogLevel:Default=Warning"));
         try
         {
             await host.StartAsync();

@@ -46,15 +46,8 @@ public sealed class SettingsAtStartTests(ClusterFixture fixture)
     [InlineData("ScoreGrains:SnapshotEverySignals", "0")]
     public async Task ASettingOutOfItsRangeStopsTheSiloAtStartNamingIt(string setting, string value)
     {
-        await using var silo = await ScoreGrainsHost.BuildAsync(
-        [
-            $"--ConnectionStrings:ScoreGrains={fixture.Database.ConnectionString}",
-            $"--urls=http://127.0.0.1:{LoopbackPort.Free()}",
-            $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
-            $"--ScoreGrains:Cluster:GatewayPort={LoopbackPort.Free()}",
-            "--Logging:LogLevel:Default=Critical",
-            $"--{setting}={value}",
-        ]);
+        await using var silo = await ScoreGrainsHost.BuildAsync(HostArguments.For(
+            fixture.Database.ConnectionString, $"{fixture.ServiceId}-range", LoopbackPort.Free(), "--Logging:LogLevel:Default=Critical", $"--{setting}={value}"));
 
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => silo.StartAsync());
 

@@ -24,16 +24,8 @@ public sealed class DatabaseOutageTests
         try
         {
             var httpPort = LoopbackPort.Free();
-            silo = await ScoreGrainsHost.BuildAsync(
-            [
-                $"--ConnectionStrings:ScoreGrains={database.ConnectionString}",
-                $"--urls=http://127.0.0.1:{httpPort}",
-                $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
-                $"--ScoreGrains:Cluster:GatewayPort={LoopbackPort.Free()}",
-                "--ScoreGrains:Cluster:ServiceId=outage",
-                "--ScoreGrains:Journal:CommitTimeout=00:00:05",
-                "--Logging:LogLevel:Default=Critical",
-            ]);
+            silo = await ScoreGrainsHost.BuildAsync(HostArguments.For(
+                database.ConnectionString, "outage", httpPort, "--ScoreGrains:Journal:CommitTimeout=00:00:05", "--Logging:LogLevel:Default=Critical"));
             await silo.StartAsync();
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(60) };
             var id = Signals.NewId();

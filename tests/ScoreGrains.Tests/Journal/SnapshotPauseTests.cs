@@ -61,19 +61,15 @@ public sealed class SnapshotPauseTests
         }
 
         var httpPort = LoopbackPort.Free();
-        var silo = await ScoreGrainsHost.BuildAsync(
-        [
-            $"--ConnectionStrings:ScoreGrains={database.ConnectionString}",
-            $"--urls=http://127.0.0.1:{httpPort}",
-            $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
-            $"--ScoreGrains:Cluster:GatewayPort={LoopbackPort.Free()}",
-            "--ScoreGrains:Cluster:ServiceId=snapshot-pause",
+        var silo = await ScoreGrainsHost.BuildAsync(HostArguments.For(
+            database.ConnectionString,
+            "snapshot-pause",
+            httpPort,
             // A snapshot after every signal, and a pause longer than the test.
             "--ScoreGrains:SnapshotEverySignals=1",
             "--ScoreGrains:SnapshotMinInterval=00:00:00",
             "--ScoreGrains:SnapshotPauseAfterFailure=00:10:00",
-            "--Logging:LogLevel:Default=Critical",
-        ]);
+            "--Logging:LogLevel:Default=Critical"));
         try
         {
             await silo.StartAsync();

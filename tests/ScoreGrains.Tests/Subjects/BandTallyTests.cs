@@ -21,16 +21,8 @@ public sealed class BandTallyTests
     {
         await using var database = await TestDatabase.CreateAsync();
         var httpPort = LoopbackPort.Free();
-        var silo = await ScoreGrainsHost.BuildAsync(
-        [
-            $"--ConnectionStrings:ScoreGrains={database.ConnectionString}",
-            $"--urls=http://127.0.0.1:{httpPort}",
-            $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
-            $"--ScoreGrains:Cluster:GatewayPort={LoopbackPort.Free()}",
-            "--ScoreGrains:Cluster:ServiceId=band-tally",
-            $"--ScoreGrains:PersistenceMode={persistence}",
-            "--Logging:LogLevel:Default=Critical",
-        ]);
+        var silo = await ScoreGrainsHost.BuildAsync(HostArguments.For(
+            database.ConnectionString, "band-tally", httpPort, $"--ScoreGrains:PersistenceMode={persistence}", "--Logging:LogLevel:Default=Critical"));
         try
         {
             await silo.StartAsync();
