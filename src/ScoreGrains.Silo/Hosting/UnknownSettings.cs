@@ -13,6 +13,11 @@ namespace ScoreGrains.Silo.Hosting;
 /// the silo running on the default without a word. Settings outside <c>ScoreGrains</c> are ASP.NET Core's, Orleans'
 /// and the logging's, which keep their own conventions.
 /// </summary>
+/// <remarks>
+/// Not the binder's <c>ErrorOnUnknownConfiguration</c>, which the .NET client uses for its one flat section: here the
+/// top-level <c>ScoreGrains</c> section also holds the other sections, which no options class has as properties, and
+/// the check runs before the embedded database starts, with one message for every unknown key.
+/// </remarks>
 internal static class UnknownSettings
 {
     // Each section under ScoreGrains, by its path, and the options class it binds to.

@@ -57,17 +57,14 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 var httpPort = LoopbackPort.Free();
                 var gatewayPort = LoopbackPort.Free();
-                _host = await ScoreGrainsHost.BuildAsync(
-                [
-                    $"--ConnectionStrings:ScoreGrains={Database.ConnectionString}",
-                    $"--urls=http://127.0.0.1:{httpPort}",
-                    $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
-                    $"--ScoreGrains:Cluster:GatewayPort={gatewayPort}",
-                    $"--ScoreGrains:Cluster:ServiceId={ServiceId}-host",
+                _host = await ScoreGrainsHost.BuildAsync(HostArguments.For(
+                    Database.ConnectionString,
+                    $"{ServiceId}-host",
+                    httpPort,
+                    $"--ScoreGrains:Cluster:GatewayPort={gatewayPort}", // clients of this fixture connect to it
                     "--ScoreGrains:MaxBatchSize=100",
                     "--ScoreGrains:Api:MaxRequestBodyBytes=65536",
-                    "--Logging:LogLevel:Default=Warning",
-                ]);
+                    "--Logging:LogLevel:Default=Warning"));
                 await _host.StartAsync();
                 RunningSilo = new RunningSilo(new Uri($"http://127.0.0.1:{httpPort}"), $"127.0.0.1:{gatewayPort}", $"{ServiceId}-host", _host.Configuration);
             }

@@ -1,6 +1,9 @@
 namespace ScoreGrains.Tests.Infrastructure;
 
-/// <summary>Arguments for a silo of a test's own (<c>ScoreGrainsHost.BuildAsync</c>): its database, free loopback ports, its settings.</summary>
+/// <summary>
+/// Arguments for a silo of a test's own (<c>ScoreGrainsHost.BuildAsync</c>): its database, free loopback ports, its
+/// settings. A setting given again among the settings wins (the command line's last value does).
+/// </summary>
 public static class HostArguments
 {
     public static string[] For(string connectionString, string serviceId, int httpPort, params string[] settings) =>
