@@ -4,7 +4,7 @@ namespace ScoreGrains.Contracts;
 /// <param name="SignalId">The signal's id as sent (null when it was missing).</param>
 /// <param name="Status">Applied, duplicate or rejected.</param>
 /// <param name="Field">For a rejection: the offending field, e.g. <c>subject.kind</c>.</param>
-/// <param name="Code">For a rejection: a stable machine-readable code, e.g. <c>unknown_type</c>.</param>
+/// <param name="Code">For a rejection or a failure: a stable machine-readable code from <see cref="SignalOutcomeCodes"/>.</param>
 /// <param name="Reason">For a rejection: a human-readable explanation.</param>
 /// <param name="Score">For an applied signal: the subject's score right after it.</param>
 /// <param name="Band">For an applied signal: the subject's band right after it.</param>
@@ -22,5 +22,5 @@ public sealed record SignalOutcome(
         new(signalId, SignalStatus.Rejected, field, code, reason);
 
     public static SignalOutcome Failed(string signalId, string reason) =>
-        new(signalId, SignalStatus.Failed, Code: "unavailable", Reason: reason);
+        new(signalId, SignalStatus.Failed, Code: SignalOutcomeCodes.Unavailable, Reason: reason);
 }

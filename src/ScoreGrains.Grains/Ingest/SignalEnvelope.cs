@@ -15,12 +15,6 @@ internal static class SignalEnvelope
     public const int MaxTypeLength = 64;
     public const int MaxSourceLength = 128;
 
-    /// <summary>Rejection code: subject.kind is not citizen, company or official.</summary>
-    public const string UnknownKind = "unknown_kind";
-
-    /// <summary>Rejection code: the text has characters it may not have.</summary>
-    public const string Invalid = "invalid";
-
     /// <summary>Returns null and the routed signal when the envelope is sound, else the rejection.</summary>
     public static SignalOutcome? Check(SignalInput input, out string subjectKey, out SubjectSignal signal)
     {
@@ -35,21 +29,21 @@ internal static class SignalEnvelope
 
         if (input.Subject is not { } subject)
         {
-            return SignalOutcome.Rejected(signalId, "subject", SignalRejectionCodes.Required, "subject is required: { \"kind\": ..., \"id\": ... }.");
+            return SignalOutcome.Rejected(signalId, "subject", SignalOutcomeCodes.Required, "subject is required: { \"kind\": ..., \"id\": ... }.");
         }
 
         if (!SubjectKinds.TryParse(subject.Kind, out var kind))
         {
             return subject.Kind is null
-                ? SignalOutcome.Rejected(signalId, "subject.kind", SignalRejectionCodes.Required, "subject.kind is required: citizen, company or official.")
-                : SignalOutcome.Rejected(signalId, "subject.kind", UnknownKind, $"subject.kind '{Shorten(subject.Kind)}' is not one of {SubjectKinds.Listed}.");
+                ? SignalOutcome.Rejected(signalId, "subject.kind", SignalOutcomeCodes.Required, "subject.kind is required: citizen, company or official.")
+                : SignalOutcome.Rejected(signalId, "subject.kind", SignalOutcomeCodes.UnknownKind, $"subject.kind '{Shorten(subject.Kind)}' is not one of {SubjectKinds.Listed}.");
         }
 
         if (!SubjectKey.IsValidId(subject.Id))
         {
             return subject.Id is null
-                ? SignalOutcome.Rejected(signalId, "subject.id", SignalRejectionCodes.Required, "subject.id is required.")
-                : SignalOutcome.Rejected(signalId, "subject.id", Invalid, $"subject.id must be {SubjectKey.IdRule}.");
+                ? SignalOutcome.Rejected(signalId, "subject.id", SignalOutcomeCodes.Required, "subject.id is required.")
+                : SignalOutcome.Rejected(signalId, "subject.id", SignalOutcomeCodes.Invalid, $"subject.id must be {SubjectKey.IdRule}.");
         }
 
         if (Text(input.Type, "type", MaxTypeLength) is { } badType)
@@ -59,7 +53,7 @@ internal static class SignalEnvelope
 
         if (input.OccurredAt is not { } occurredAt)
         {
-            return SignalOutcome.Rejected(signalId, "occurredAt", SignalRejectionCodes.Required, "occurredAt is required (ISO 8601 with offset).");
+            return SignalOutcome.Rejected(signalId, "occurredAt", SignalOutcomeCodes.Required, "occurredAt is required (ISO 8601 with offset).");
         }
 
         if (Text(input.Source, "source", MaxSourceLength) is { } badSource)
@@ -80,16 +74,16 @@ internal static class SignalEnvelope
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return SignalOutcome.Rejected(null, field, SignalRejectionCodes.Required, $"{field} is required.");
+            return SignalOutcome.Rejected(null, field, SignalOutcomeCodes.Required, $"{field} is required.");
         }
 
         if (value.Length > maxLength)
         {
-            return SignalOutcome.Rejected(null, field, SignalRejectionCodes.TooLong, $"{field} is {value.Length} characters long; at most {maxLength} are allowed.");
+            return SignalOutcome.Rejected(null, field, SignalOutcomeCodes.TooLong, $"{field} is {value.Length} characters long; at most {maxLength} are allowed.");
         }
 
         return value.AsSpan().ContainsAny(ControlCharacters)
-            ? SignalOutcome.Rejected(null, field, Invalid, $"{field} must not contain control characters.")
+            ? SignalOutcome.Rejected(null, field, SignalOutcomeCodes.Invalid, $"{field} must not contain control characters.")
             : null;
     }
 

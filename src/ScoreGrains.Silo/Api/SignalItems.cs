@@ -37,7 +37,7 @@ internal sealed class SignalItems
             catch (JsonException exception)
             {
                 var field = exception.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "item";
-                unreadable[i] = SignalOutcome.Rejected(SignalIdOf(elements[i]), field, "invalid_json", $"{field}: {exception.Message}");
+                unreadable[i] = SignalOutcome.Rejected(SignalIdOf(elements[i]), field, SignalOutcomeCodes.InvalidJson, $"{field}: {exception.Message}");
             }
         }
 

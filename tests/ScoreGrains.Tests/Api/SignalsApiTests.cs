@@ -118,6 +118,7 @@ public sealed class SignalsApiTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("rejected", outcomes[0].GetProperty("status").GetString());
         Assert.Equal(field, outcomes[0].GetProperty("field").GetString());
+        Assert.Equal("invalid_json", outcomes[0].GetProperty("code").GetString());
         Assert.Equal("applied", outcomes[1].GetProperty("status").GetString());
         var subject = await ReadJsonAsync(await _http.GetAsync($"/v1/subjects/company/{id}"));
         Assert.Equal(1, subject.GetProperty("signalCount").GetInt64());
@@ -148,6 +149,7 @@ public sealed class SignalsApiTests(ClusterFixture fixture) : IAsyncLifetime
         var outcomes = JsonDocument.Parse(text).RootElement.GetProperty("outcomes").EnumerateArray().ToList();
         Assert.Equal("rejected", outcomes[0].GetProperty("status").GetString());
         Assert.Equal(field, outcomes[0].GetProperty("field").GetString());
+        Assert.Equal("invalid_json", outcomes[0].GetProperty("code").GetString());
         Assert.Equal("applied", outcomes[1].GetProperty("status").GetString());
         var subject = await ReadJsonAsync(await _http.GetAsync($"/v1/subjects/company/{id}"));
         Assert.Equal(1, subject.GetProperty("signalCount").GetInt64());

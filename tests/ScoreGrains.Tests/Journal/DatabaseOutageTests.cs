@@ -39,7 +39,8 @@ public sealed class DatabaseOutageTests
             var during = await PostAsync(http, duringSignal).WaitAsync(TimeSpan.FromSeconds(45));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, during.Status);
             Assert.NotNull(during.RetryAfter);
-            Assert.Equal(SignalStatus.Failed, Assert.Single(during.Result.Outcomes).Status);
+            var failed = Assert.Single(during.Result.Outcomes);
+            Assert.Equal((SignalStatus.Failed, "unavailable"), (failed.Status, failed.Code));
 
             // Reads that go to PostgreSQL say so the same way, with a problem body, not a bare 500: directly, or through
             // a subject that cannot activate (its snapshot is there), or a subject's stream that cannot start for that.

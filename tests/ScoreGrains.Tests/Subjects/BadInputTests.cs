@@ -20,6 +20,9 @@ public sealed class BadInputTests(ClusterFixture fixture)
         { "occurredAt far in the future", "occurredAt", "in_future" },
         { "infinite value", "value", "not_finite" },
         { "NaN value", "value", "not_finite" },
+        { "value out of the rule's range", "value", "out_of_range" },
+        { "occurredAt before 1970", "occurredAt", "before_epoch" },
+        { "control character in type", "type", "invalid" },
         { "missing source", "source", "required" },
     };
 
@@ -41,6 +44,20 @@ public sealed class BadInputTests(ClusterFixture fixture)
         Assert.Equal(SignalStatus.Applied, result.Outcomes[1].Status);
         var untouched = await fixture.Cluster.Client.GetGrain<ISubjectGrain>($"citizen/{id}").GetScoreAsync();
         Assert.Equal(0, untouched.SignalCount);
+    }
+
+    /// <summary>
+    /// The catalogue a client switches on is the codes rejections carry: every case above has a listed code, and every
+    /// listed rejection code has a case, except the HTTP reader's and a failure's (their own tests are in the API's).
+    /// </summary>
+    [Fact]
+    public void SignalOutcomeCodesListsExactlyTheCodesRejectionsCarry()
+    {
+        var listed = typeof(SignalOutcomeCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToHashSet();
+        var carried = BadItems.Select(item => (string)item[2]).ToHashSet();
+
+        Assert.Subset(listed, carried);
+        Assert.Equal(listed.Except([SignalOutcomeCodes.InvalidJson, SignalOutcomeCodes.Unavailable]).Order(), carried.Order());
     }
 
     [Fact]
@@ -73,6 +90,9 @@ public sealed class BadInputTests(ClusterFixture fixture)
             "occurredAt far in the future" => valid with { OccurredAt = DateTimeOffset.UtcNow.AddYears(50) },
             "infinite value" => valid with { Value = double.PositiveInfinity },
             "NaN value" => valid with { Value = double.NaN },
+            "value out of the rule's range" => valid with { Value = 1001 },
+            "occurredAt before 1970" => valid with { OccurredAt = new DateTimeOffset(1969, 12, 31, 23, 59, 59, TimeSpan.Zero) },
+            "control character in type" => valid with { Type = "volunteer.hours\n" },
             "missing source" => valid with { Source = " " },
             _ => throw new ArgumentOutOfRangeException(nameof(problem), problem, "no such case"),
         };
