@@ -41,13 +41,34 @@ public sealed class AckLedger
     }
 
     /// <summary>The subject's score from folding exactly its acknowledged signals, each once, in order.</summary>
-    public (double Score, int Count) Fold(string subjectKey, ModelCatalog models)
+    public (double Score, int Count) Fold(string subjectKey, ModelCatalog models) => FoldSignals(subjectKey, _acked[subjectKey], models);
+
+    /// <summary>
+    /// The ids of the subject's acknowledged signals, each once. A signal whose answer was lost and that a retry found
+    /// stored ("duplicate") was applied where it first arrived, not where the ledger heard of it: where that can happen,
+    /// check the set against the journal and fold in the journal's order (<see cref="FoldInOrder"/>).
+    /// </summary>
+    public IReadOnlySet<string> AcknowledgedIds(string subjectKey) => _acked[subjectKey].Select(s => s.SignalId!).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The subject's score from folding its acknowledged signals in the order of <paramref name="signalIds"/>.</summary>
+    public (double Score, int Count) FoldInOrder(string subjectKey, IReadOnlyList<string> signalIds, ModelCatalog models)
+    {
+        var byId = new Dictionary<string, SignalInput>(StringComparer.Ordinal);
+        foreach (var signal in _acked[subjectKey])
+        {
+            byId.TryAdd(signal.SignalId!, signal);
+        }
+
+        return FoldSignals(subjectKey, [.. signalIds.Select(id => byId[id])], models);
+    }
+
+    private static (double Score, int Count) FoldSignals(string subjectKey, IEnumerable<SignalInput> signals, ModelCatalog models)
     {
         var (kind, _) = SubjectKey.Parse(subjectKey);
         var model = models.For(SubjectKinds.TryParse(kind, out var subjectKind) ? subjectKind : throw new ArgumentException($"bad kind in {subjectKey}"));
         var sheet = ScoreSheet.Start(model);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var signal in _acked[subjectKey])
+        foreach (var signal in signals)
         {
             if (seen.Add(signal.SignalId!))
             {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace ScoreGrains.Tests.Infrastructure;
@@ -5,21 +6,38 @@ namespace ScoreGrains.Tests.Infrastructure;
 /// <summary>The real silo as a separate OS process (the built ScoreGrains.Silo.dll), so a test can kill -9 it.</summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private const int LogLines = 200;
 
-    private SiloProcess(Process process, Uri httpAddress)
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _log = new();
+
+    private SiloProcess(Process process, SiloPorts ports)
     {
         _process = process;
-        HttpAddress = httpAddress;
+        Ports = ports;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
     }
 
-    public Uri HttpAddress { get; }
+    public SiloPorts Ports { get; }
+
+    public Uri HttpAddress => Ports.HttpAddress;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The process's last lines of output, for a failure message.</summary>
+    public string LogTail => string.Join(Environment.NewLine, _log);
 
     /// <summary>Starts the silo on free loopback ports against <paramref name="connectionString"/> and waits for /healthz.</summary>
-    public static async Task<SiloProcess> StartAsync(string connectionString, string serviceId)
+    public static Task<SiloProcess> StartAsync(string connectionString, string serviceId, params string[] settings) =>
+        StartAsync(connectionString, serviceId, SiloPorts.Free(), settings);
+
+    /// <summary>Starts the silo on <paramref name="ports"/> (a restart takes the same ones) and waits for /healthz.</summary>
+    public static async Task<SiloProcess> StartAsync(string connectionString, string serviceId, SiloPorts ports, params string[] settings)
     {
         var siloDirectory = LocateSiloBuild();
-        var httpPort = LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = siloDirectory,
@@ -27,26 +45,24 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             Path.Combine(siloDirectory, "ScoreGrains.Silo.dll"),
             $"--ConnectionStrings:ScoreGrains={connectionString}",
-            $"--urls=http://127.0.0.1:{httpPort}",
-            $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
-            $"--ScoreGrains:Cluster:GatewayPort={LoopbackPort.Free()}",
+            $"--urls={ports.HttpAddress}",
+            $"--ScoreGrains:Cluster:SiloPort={ports.Silo}",
+            $"--ScoreGrains:Cluster:GatewayPort={ports.Gateway}",
             $"--ScoreGrains:Cluster:ServiceId={serviceId}",
             "--Logging:LogLevel:Default=Warning",
-        })
+            .. settings,
+        ];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{httpPort}"));
+        var silo = new SiloProcess(process, ports);
         await silo.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
         return silo;
     }
@@ -61,11 +77,48 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops a silo: it leaves the cluster and writes its snapshots, then exits.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The silo at {HttpAddress} did not stop within {timeout} of SIGTERM:{Environment.NewLine}{LogTail}");
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         KillHard();
         _process.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _log.Enqueue(line);
+        while (_log.Count > LogLines && _log.TryDequeue(out _))
+        {
+        }
     }
 
     private async Task WaitUntilHealthyAsync(TimeSpan timeout)
@@ -76,7 +129,8 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The silo process exited with code {_process.ExitCode} before it was healthy.");
+                throw new InvalidOperationException(
+                    $"The silo process exited with code {_process.ExitCode} before it was healthy:{Environment.NewLine}{LogTail}");
             }
 
             try
@@ -99,7 +153,7 @@ public sealed class SiloProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"The silo at {HttpAddress} was not healthy within {timeout}.");
+        throw new TimeoutException($"The silo at {HttpAddress} was not healthy within {timeout}:{Environment.NewLine}{LogTail}");
     }
 
     /// <summary>src/ScoreGrains.Silo/bin/&lt;configuration&gt;/net10.0 of the same build as these tests.</summary>
