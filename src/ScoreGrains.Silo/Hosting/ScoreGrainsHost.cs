@@ -34,7 +34,10 @@ public static class ScoreGrainsHost
     /// Opens the database (the configured server, or a private embedded one), then builds the app. The database
     /// is stopped after the app has stopped, so the silo can still write its last state on the way down.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A setting under <c>ScoreGrains</c> that nothing reads (<see cref="UnknownSettings"/>).</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A setting under <c>ScoreGrains</c> that nothing reads (<see cref="UnknownSettings"/>), or cluster settings that
+    /// cannot make a cluster (<see cref="ClusteringSiloBuilderExtensions.ReadClusterOptions"/>).
+    /// </exception>
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder([NoConfigurationReload, .. args]);
@@ -44,6 +47,7 @@ public static class ScoreGrainsHost
             builder.WebHost.UseUrls(DefaultUrls);
         }
 
+        var cluster = ClusteringSiloBuilderExtensions.ReadClusterOptions(builder.Configuration);
         var database = await ScoreGrainsDatabase.OpenAsync(builder.Configuration, builder.Environment, cancellationToken);
         try
         {
@@ -51,7 +55,7 @@ public static class ScoreGrainsHost
             var orleansDashboard = builder.Configuration.GetValue<bool>(OrleansDashboardSetting);
             builder.UseOrleans(silo =>
             {
-                silo.UseScoreGrainsClustering(builder.Configuration).AddScoreGrains(database.ConnectionString);
+                silo.UseScoreGrainsClustering(cluster, database.ConnectionString).AddScoreGrains(database.ConnectionString);
                 if (orleansDashboard)
                 {
                     silo.AddDashboard();
