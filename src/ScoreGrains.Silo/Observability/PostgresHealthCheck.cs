@@ -20,16 +20,31 @@ internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealth
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var select = SelectOneAsync(cancellationToken);
         try
         {
-            await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
+            // Npgsql honours the token while it connects and while a command runs, not while it waits for a new
+            // connection's first answer from the server (that takes its own Timeout): a server that accepts and never
+            // answers would hold the check 15 s. So the check stops waiting at the token; the abandoned attempt ends at
+            // Npgsql's timeout, its failure observed here.
+            await select.WaitAsync(cancellationToken);
             return HealthCheckResult.Healthy("PostgreSQL answered SELECT 1.");
         }
         catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
         {
+            if (!select.IsCompleted)
+            {
+                _ = select.ContinueWith(static attempt => attempt.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+
             var why = exception is OperationCanceledException ? $"no answer within {Timeout.TotalSeconds:0.#} s" : exception.Message;
             return HealthCheckResult.Unhealthy($"PostgreSQL did not answer SELECT 1: {why}", exception);
         }
+    }
+
+    private async Task SelectOneAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(cancellationToken);
     }
 }
