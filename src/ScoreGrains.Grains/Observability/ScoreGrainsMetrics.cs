@@ -12,8 +12,8 @@ namespace ScoreGrains.Grains.Observability;
 /// </summary>
 /// <remarks>
 /// Made through the host's <see cref="IMeterFactory"/>, not as a static meter: the active-subjects gauge reads this
-/// silo's band tally, and OpenTelemetry in a host listens to the meters of that host's factory (and to static ones),
-/// so a process that hosts more than one silo (the tests do) reports each silo's figures from its own endpoint only.
+/// silo's band tally, and the meter's scope (its factory) tells one silo's figures from another's where one process
+/// hosts more than one (the tests do), so each silo's endpoint reports its own only (the silo's wiring filters by it).
 /// Every Add names its tags from fixed strings, so a measurement allocates nothing.
 /// </remarks>
 public sealed class ScoreGrainsMetrics
