@@ -6,8 +6,8 @@ using ScoreGrains.Scoring;
 namespace ScoreGrains.Grains.Observability;
 
 /// <summary>
-/// The silo's own meter, <see cref="MeterName"/>, and its instruments (README, Operations, lists them as Prometheus
-/// shows them). The journal's commit histograms are made on the same meter by <c>JournalStatistics</c>, which is
+/// The silo's own meter, <see cref="MeterName"/>, and its instruments (src/ScoreGrains.Silo/Observability/README.md
+/// lists them as Prometheus shows them). The journal's commit histograms are made on the same meter by <c>JournalStatistics</c>, which is
 /// given it, so ScoreGrains.Postgres needs no meter of its own.
 /// </summary>
 /// <remarks>
