@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ScoreGrains.Grains.Ingest;
 using ScoreGrains.Grains.Notifications;
+using ScoreGrains.Grains.Observability;
 using ScoreGrains.Grains.Subjects;
 using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Scoring;
@@ -50,10 +52,12 @@ public static class ScoreGrainsSiloBuilderExtensions
             .Bind(silo.Configuration.GetSection(JournalSection))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        silo.Services.TryAddSingleton<ScoreGrainsMetrics>();
         silo.Services.AddSingleton(sp => new SignalJournal(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<IOptions<JournalOptions>>().Value,
-            sp.GetRequiredService<ILogger<SignalJournal>>()));
+            sp.GetRequiredService<ILogger<SignalJournal>>(),
+            sp.GetRequiredService<ScoreGrainsMetrics>().Meter));
         silo.Services.AddSingleton<JournalReader>();
         silo.Services.AddSingleton<CommitHandoff>();
         silo.Services.AddSingleton<SnapshotPause>();

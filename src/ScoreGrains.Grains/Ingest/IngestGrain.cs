@@ -4,7 +4,9 @@ using Orleans.Concurrency;
 using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Hosting;
 using ScoreGrains.Grains.Notifications;
+using ScoreGrains.Grains.Observability;
 using ScoreGrains.Grains.Subjects;
+using ScoreGrains.Scoring;
 
 namespace ScoreGrains.Grains.Ingest;
 
@@ -12,12 +14,17 @@ namespace ScoreGrains.Grains.Ingest;
 /// Routes a batch to its subjects: one call per subject, all in parallel, each carrying that subject's
 /// signals in batch order. Stateless and reentrant, so one activation per core serves any number of batches.
 /// Answers only once every signal it reports as applied is committed: subjects on this silo may hand their journal
-/// commits over (<see cref="CommitHandoff"/>), and then this grain waits for them.
+/// commits over (<see cref="CommitHandoff"/>), and then this grain waits for them. It counts every outcome it
+/// answers (<see cref="ScoreGrainsMetrics"/>): only it knows whether a handed-over commit turned "applied" into "failed".
 /// </summary>
 [StatelessWorker]
 [Reentrant]
 internal sealed class IngestGrain(
-    IOptions<ScoreGrainsOptions> options, CommitHandoff handoff, NotificationCounters counters, ILogger<IngestGrain> logger) : Grain, IIngestGrain
+    IOptions<ScoreGrainsOptions> options,
+    CommitHandoff handoff,
+    NotificationCounters counters,
+    ScoreGrainsMetrics metrics,
+    ILogger<IngestGrain> logger) : Grain, IIngestGrain
 {
     private readonly int _maxBatchSize = options.Value.MaxBatchSize;
 
@@ -34,6 +41,7 @@ internal sealed class IngestGrain(
         }
 
         var outcomes = new SignalOutcome[signals.Count];
+        var tally = new SignalTally();
         var bySubject = new Dictionary<string, SubjectBatch>(StringComparer.Ordinal);
         for (var i = 0; i < signals.Count; i++)
         {
@@ -41,12 +49,15 @@ internal sealed class IngestGrain(
             if (SignalEnvelope.Check(input, out var key, out var signal) is { } rejection)
             {
                 outcomes[i] = rejection;
+                tally.Add(SubjectKinds.TryParse(input.Subject?.Kind, out var rejectedKind) ? rejectedKind : null, SignalStatus.Rejected);
                 continue;
             }
 
             if (!bySubject.TryGetValue(key, out var batch))
             {
-                bySubject[key] = batch = new SubjectBatch(key);
+                // Parsed again once per subject, not per signal: the envelope accepted it, so it parses.
+                _ = SubjectKinds.TryParse(input.Subject!.Kind, out var kind);
+                bySubject[key] = batch = new SubjectBatch(key, kind);
             }
 
             batch.Positions.Add(i);
@@ -96,13 +107,14 @@ internal sealed class IngestGrain(
 
         for (var i = 0; i < calls.Length; i++)
         {
-            Collect(batches[i], calls[i], commits[i], outcomes);
+            Collect(batches[i], calls[i], commits[i], outcomes, tally);
         }
 
+        metrics.CountSignals(tally);
         return new IngestResult(outcomes);
     }
 
-    private void Collect(SubjectBatch batch, Task<IReadOnlyList<SignalOutcome>> call, HandedOffCommit handedOff, SignalOutcome[] outcomes)
+    private void Collect(SubjectBatch batch, Task<IReadOnlyList<SignalOutcome>> call, HandedOffCommit handedOff, SignalOutcome[] outcomes, SignalTally tally)
     {
         if (call.IsCompletedSuccessfully && handedOff.Commit is not { IsCompletedSuccessfully: false })
         {
@@ -111,6 +123,8 @@ internal sealed class IngestGrain(
             {
                 outcomes[batch.Positions[j]] = results[j];
             }
+
+            tally.Add(batch.Kind, results);
 
             if (handedOff.Kind is { } kind)
             {
@@ -127,6 +141,8 @@ internal sealed class IngestGrain(
         {
             outcomes[batch.Positions[j]] = SignalOutcome.Failed(batch.Signals[j].SignalId, "The subject could not store the signal now; retry with the same signalId.");
         }
+
+        tally.Add(batch.Kind, SignalStatus.Failed, batch.Positions.Count);
     }
 
     private ISubjectIngestGrain Subject(string subjectKey)
@@ -141,9 +157,11 @@ internal sealed class IngestGrain(
         return (ISubjectIngestGrain)GrainFactory.GetGrain(GrainId.Create(type.Grain, subjectKey), type.Interface);
     }
 
-    private sealed class SubjectBatch(string subjectKey)
+    private sealed class SubjectBatch(string subjectKey, SubjectKind kind)
     {
         public string SubjectKey { get; } = subjectKey;
+
+        public SubjectKind Kind { get; } = kind;
 
         public List<int> Positions { get; } = [];
 

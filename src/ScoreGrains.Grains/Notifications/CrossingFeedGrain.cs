@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Utilities;
 using ScoreGrains.Contracts;
+using ScoreGrains.Grains.Observability;
 using ScoreGrains.Postgres.Crossings;
 
 namespace ScoreGrains.Grains.Notifications;
@@ -15,7 +16,8 @@ namespace ScoreGrains.Grains.Notifications;
 /// delays the silos or the other subscribers. Reads only while someone subscribes. Subscriptions expire unless
 /// renewed (<see cref="ObserverManager{TIdentity, TObserver}"/>).
 /// </summary>
-internal sealed class CrossingFeedGrain(CrossingFeedReader reader, IOptions<NotificationOptions> options, ILogger<CrossingFeedGrain> logger)
+internal sealed class CrossingFeedGrain(
+    CrossingFeedReader reader, IOptions<NotificationOptions> options, ScoreGrainsMetrics metrics, ILogger<CrossingFeedGrain> logger)
     : Grain, ICrossingFeedGrain
 {
     public const int PageSize = 1_000;
@@ -51,7 +53,7 @@ internal sealed class CrossingFeedGrain(CrossingFeedReader reader, IOptions<Noti
         }
 
         var after = _highestRead.Value;
-        _subscribers.Subscribe(observer, new CrossingSubscriber(observer, kindFilter, after, options.Value, Remove, logger));
+        _subscribers.Subscribe(observer, new CrossingSubscriber(observer, kindFilter, after, options.Value, Remove, metrics, logger));
         return new FeedSubscription(true, after);
     }
 

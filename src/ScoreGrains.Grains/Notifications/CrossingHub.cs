@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using ScoreGrains.Contracts;
+using ScoreGrains.Grains.Observability;
 
 namespace ScoreGrains.Grains.Notifications;
 
@@ -23,13 +24,15 @@ public sealed class CrossingHub : ICrossingSink, IDisposable
     private readonly ConcurrentDictionary<string, bool> _crossedKinds = new(StringComparer.Ordinal);
     private readonly IGrainFactory _grains;
     private readonly NotificationCounters _counters;
+    private readonly ScoreGrainsMetrics _metrics;
     private readonly ILogger<CrossingHub> _logger;
     private readonly CancellationTokenSource _stopping = new();
 
-    public CrossingHub(IGrainFactory grains, NotificationCounters counters, ILogger<CrossingHub> logger)
+    public CrossingHub(IGrainFactory grains, NotificationCounters counters, ScoreGrainsMetrics metrics, ILogger<CrossingHub> logger)
     {
         _grains = grains;
         _counters = counters;
+        _metrics = metrics;
         _logger = logger;
         _ = Task.Run(PumpAsync);
     }
@@ -45,6 +48,7 @@ public sealed class CrossingHub : ICrossingSink, IDisposable
         }
 
         _counters.AddCrossing(crossing.Kind);
+        _metrics.CountCrossingWritten(crossing.Kind);
         _crossedKinds[crossing.Kind] = true;
         _wake.Writer.TryWrite(true);
     }

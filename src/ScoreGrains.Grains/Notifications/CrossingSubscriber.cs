@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ScoreGrains.Contracts;
+using ScoreGrains.Grains.Observability;
 
 namespace ScoreGrains.Grains.Notifications;
 
@@ -10,7 +11,13 @@ namespace ScoreGrains.Grains.Notifications;
 /// push with <see cref="ICrossingObserver.OnDropped"/> naming the last crossing pushed, an exact resume point.
 /// </summary>
 internal sealed class CrossingSubscriber(
-    ICrossingObserver observer, CrossingFilter filter, long startedAfter, NotificationOptions options, Action<ICrossingObserver> remove, ILogger logger)
+    ICrossingObserver observer,
+    CrossingFilter filter,
+    long startedAfter,
+    NotificationOptions options,
+    Action<ICrossingObserver> remove,
+    ScoreGrainsMetrics metrics,
+    ILogger logger)
 {
     private readonly Queue<Crossing> _pending = new();
     private readonly long _startedAfter = startedAfter;
@@ -41,7 +48,7 @@ internal sealed class CrossingSubscriber(
 
         if (busy && _pending.Count > options.SubscriberQueueLimit)
         {
-            Drop($"its queue passed {options.SubscriberQueueLimit} crossings");
+            Drop($"its queue passed {options.SubscriberQueueLimit} crossings", ScoreGrainsMetrics.QueueFull);
             return;
         }
 
@@ -66,18 +73,19 @@ internal sealed class CrossingSubscriber(
             {
                 await observer.OnCrossings(batch).WaitAsync(options.DeliveryTimeout);
                 _lastDelivered = batch[^1].Sequence;
+                metrics.CountCrossingsDelivered(batch[^1].Kind, ScoreGrainsMetrics.Orleans, batch.Count);
             }
             catch (Exception exception)
             {
                 logger.LogInformation(exception, "Dropping a crossing subscriber that did not take a batch.");
-                Drop("it did not take a batch in time");
+                Drop("it did not take a batch in time", ScoreGrainsMetrics.PushFailed);
             }
         }
 
         _sending = false;
     }
 
-    private void Drop(string why)
+    private void Drop(string why, string reason)
     {
         if (IsDropped)
         {
@@ -85,6 +93,7 @@ internal sealed class CrossingSubscriber(
         }
 
         IsDropped = true;
+        metrics.CountSubscriberDropped(ScoreGrainsMetrics.Orleans, reason);
         _pending.Clear();
         logger.LogInformation("Dropped a crossing subscriber from live push because {Why}; it resumes after {Sequence}.", why, _lastDelivered);
         remove(observer);

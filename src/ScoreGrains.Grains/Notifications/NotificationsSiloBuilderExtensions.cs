@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using ScoreGrains.Grains.Observability;
 using ScoreGrains.Postgres.Crossings;
 
 namespace ScoreGrains.Grains.Notifications;
@@ -26,6 +28,7 @@ public static class NotificationsSiloBuilderExtensions
             .ValidateOnStart();
         silo.Services.AddSingleton<NotificationCounters>();
         silo.Services.AddSingleton<SubjectBandTally>();
+        silo.Services.TryAddSingleton<ScoreGrainsMetrics>();
         silo.Services.AddSingleton<CrossingHub>();
         silo.Services.AddSingleton<ICrossingSink>(sp => sp.GetRequiredService<CrossingHub>());
         silo.Services.AddSingleton(sp => new CrossingFeedReader(sp.GetRequiredService<NpgsqlDataSource>()));

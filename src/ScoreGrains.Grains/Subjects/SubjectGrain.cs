@@ -6,6 +6,7 @@ using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Hosting;
 using ScoreGrains.Grains.Ingest;
 using ScoreGrains.Grains.Notifications;
+using ScoreGrains.Grains.Observability;
 using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Scoring;
 
@@ -37,6 +38,7 @@ internal sealed class SubjectGrain(
     IEnumerable<ICrossingSink> crossingSinks,
     SubjectBandTally bandTally,
     NotificationCounters counters,
+    ScoreGrainsMetrics metrics,
     CommitHandoff handoff,
     SnapshotPause snapshotPause,
     ILogger<SubjectGrain> logger) : Grain, ISubjectGrain, ISubjectIngestGrain
@@ -48,6 +50,7 @@ internal sealed class SubjectGrain(
     private readonly AppendGate _gate = new();
     private string _key = "";
     private string _kind = "";
+    private SubjectKind _subjectKind;
     private string _id = "";
     private ScoringModel _model = null!;
     private ObserverManager<ISubjectObserver>? _watchers;
@@ -91,6 +94,8 @@ internal sealed class SubjectGrain(
             throw new ArgumentException($"Unknown subject kind '{_kind}' in grain key '{_key}'.");
         }
 
+        _subjectKind = kind;
+
         _model = models.For(kind);
         if (state.State.Sheet is { } stored && stored.ModelVersion != _model.Version)
         {
@@ -129,11 +134,13 @@ internal sealed class SubjectGrain(
         }
     }
 
+    // Called directly (a .NET caller of ISubjectGrain), the subject counts the outcomes it answers; called by the ingest
+    // grain (with a ticket), the ingest grain does, as only it knows how a handed-over commit ended.
     public Task<IReadOnlyList<SignalOutcome>> ApplyAsync(IReadOnlyList<SubjectSignal> signals) =>
-        Mode == PersistenceMode.PerSignal ? ApplyAndWriteStateAsync(signals) : ApplyPipelinedAsync(signals, null);
+        Mode == PersistenceMode.PerSignal ? ApplyAndWriteStateAsync(signals, counted: true) : ApplyPipelinedAsync(signals, null);
 
     public Task<IReadOnlyList<SignalOutcome>> ApplyAsync(IReadOnlyList<SubjectSignal> signals, CommitTicket ticket) =>
-        Mode == PersistenceMode.PerSignal ? ApplyAndWriteStateAsync(signals) : ApplyPipelinedAsync(signals, ticket);
+        Mode == PersistenceMode.PerSignal ? ApplyAndWriteStateAsync(signals, counted: false) : ApplyPipelinedAsync(signals, ticket);
 
     /// <summary>
     /// Journal and in-memory modes. One async method on purpose: every await that suspends in a grain allocates a
@@ -178,9 +185,19 @@ internal sealed class SubjectGrain(
                 throw;
             }
         }
+        catch (Exception) when (ticket is null)
+        {
+            metrics.CountSignals(_subjectKind, SignalStatus.Failed, signals.Count);
+            throw;
+        }
         finally
         {
             _gate.ExitPipelined();
+        }
+
+        if (ticket is null)
+        {
+            metrics.CountSignals(_subjectKind, fold.Outcomes);
         }
 
         Publish(fold);
@@ -193,7 +210,8 @@ internal sealed class SubjectGrain(
     }
 
     /// <summary>The per-signal baseline: the stock storage writes the whole state, so one call at a time.</summary>
-    private async Task<IReadOnlyList<SignalOutcome>> ApplyAndWriteStateAsync(IReadOnlyList<SubjectSignal> signals)
+    /// <param name="counted">Whether this call counts its outcomes (a direct call), or its caller does.</param>
+    private async Task<IReadOnlyList<SignalOutcome>> ApplyAndWriteStateAsync(IReadOnlyList<SubjectSignal> signals, bool counted)
     {
         await _gate.EnterExclusiveAsync();
         FoldedSignals fold;
@@ -214,9 +232,19 @@ internal sealed class SubjectGrain(
                 throw;
             }
         }
+        catch (Exception) when (counted)
+        {
+            metrics.CountSignals(_subjectKind, SignalStatus.Failed, signals.Count);
+            throw;
+        }
         finally
         {
             _gate.ExitExclusive();
+        }
+
+        if (counted)
+        {
+            metrics.CountSignals(_subjectKind, fold.Outcomes);
         }
 
         Publish(fold);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -65,8 +66,10 @@ public sealed class SignalJournal : IAsyncDisposable
     // default timeout (30 s) instead, e.g. behind a LOCK TABLE or an ALTER.
     private readonly string _begin;
 
-    public SignalJournal(NpgsqlDataSource dataSource, JournalOptions options, ILogger<SignalJournal> logger)
+    /// <param name="meter">The silo's meter, for the commit histograms (<see cref="JournalStatistics"/>); none in tools and tests.</param>
+    public SignalJournal(NpgsqlDataSource dataSource, JournalOptions options, ILogger<SignalJournal> logger, Meter? meter = null)
     {
+        Statistics = new JournalStatistics(meter);
         _dataSource = dataSource;
         _options = options;
         _timeoutSeconds = (int)Math.Ceiling(options.CommitTimeout.TotalSeconds);
@@ -80,7 +83,7 @@ public sealed class SignalJournal : IAsyncDisposable
         }
     }
 
-    public JournalStatistics Statistics { get; } = new();
+    public JournalStatistics Statistics { get; }
 
     /// <summary>
     /// Appends one subject's entries (and the crossings they caused) and completes when they are committed, with

@@ -12,7 +12,6 @@ internal static class ScoreGrainsApiExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks();
         return builder;
     }
 
@@ -21,7 +20,6 @@ internal static class ScoreGrainsApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
-        app.MapHealthChecks("/healthz");
         app.MapSignalEndpoints();
         app.MapSubjectEndpoints();
         return app;

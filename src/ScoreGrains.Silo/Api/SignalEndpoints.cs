@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Hosting;
+using ScoreGrains.Grains.Observability;
 
 namespace ScoreGrains.Silo.Api;
 
@@ -26,7 +27,8 @@ internal static class SignalEndpoints
         IGrainFactory grains,
         IOptions<ScoreGrainsOptions> options,
         IOptions<ApiOptions> api,
-        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        ScoreGrainsMetrics metrics)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -76,6 +78,7 @@ internal static class SignalEndpoints
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
+        items.CountUnreadable(metrics);
         var response = IngestResponse.From(result);
         if (response.Failed == 0)
         {

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using ScoreGrains.Contracts;
+using ScoreGrains.Grains.Observability;
+using ScoreGrains.Scoring;
 
 namespace ScoreGrains.Silo.Api;
 
@@ -11,12 +13,14 @@ internal sealed class SignalItems
 {
     private readonly SignalOutcome?[] _unreadable;
     private readonly List<int> _positions;
+    private readonly SignalTally? _unreadableTally;
 
-    private SignalItems(SignalOutcome?[] unreadable, List<SignalInput> readable, List<int> positions)
+    private SignalItems(SignalOutcome?[] unreadable, List<SignalInput> readable, List<int> positions, SignalTally? unreadableTally)
     {
         _unreadable = unreadable;
         Readable = readable;
         _positions = positions;
+        _unreadableTally = unreadableTally;
     }
 
     /// <summary>The items that could be read, in batch order.</summary>
@@ -27,6 +31,7 @@ internal sealed class SignalItems
         var unreadable = new SignalOutcome?[elements.Count];
         var readable = new List<SignalInput>(elements.Count);
         var positions = new List<int>(elements.Count);
+        SignalTally? unreadableTally = null;
         for (var i = 0; i < elements.Count; i++)
         {
             try
@@ -38,10 +43,20 @@ internal sealed class SignalItems
             {
                 var field = exception.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "item";
                 unreadable[i] = SignalOutcome.Rejected(SignalIdOf(elements[i]), field, SignalOutcomeCodes.InvalidJson, $"{field}: {exception.Message}");
+                (unreadableTally ??= new SignalTally()).Add(KindOf(elements[i]), SignalStatus.Rejected);
             }
         }
 
-        return new SignalItems(unreadable, readable, positions);
+        return new SignalItems(unreadable, readable, positions, unreadableTally);
+    }
+
+    /// <summary>Counts the unreadable items' rejections, once they are answered: the ingest grain counts the rest.</summary>
+    public void CountUnreadable(ScoreGrainsMetrics metrics)
+    {
+        if (_unreadableTally is { } tally)
+        {
+            metrics.CountSignals(tally);
+        }
     }
 
     /// <summary>The outcomes of the whole batch, in its order: the readable items' results and the unreadable ones' rejections.</summary>
@@ -62,18 +77,28 @@ internal sealed class SignalItems
     }
 
     /// <summary>The item's signalId for its rejection, when it has one that reads as text.</summary>
-    private static string? SignalIdOf(JsonElement element)
+    private static string? SignalIdOf(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("signalId", out var id) ? TextOf(id) : null;
+
+    /// <summary>The item's subject kind for the metrics, when it names one.</summary>
+    private static SubjectKind? KindOf(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("subject", out var subject) && subject.ValueKind == JsonValueKind.Object
+            && subject.TryGetProperty("kind", out var kind) && SubjectKinds.TryParse(TextOf(kind), out var parsed)
+            ? parsed
+            : null;
+
+    private static string? TextOf(JsonElement text)
     {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("signalId", out var id) || id.ValueKind != JsonValueKind.String)
+        if (text.ValueKind != JsonValueKind.String)
         {
             return null;
         }
 
-        // The array was parsed without decoding its strings: an id with a lone surrogate ("\ud800") or bytes that are
+        // The array was parsed without decoding its strings: text with a lone surrogate ("\ud800") or bytes that are
         // not UTF-8 fails here as it failed the item, and must not turn the item's rejection into a failed request.
         try
         {
-            return id.GetString();
+            return text.GetString();
         }
         catch (InvalidOperationException)
         {

@@ -2,6 +2,7 @@ using ScoreGrains.Grains.Hosting;
 using Orleans.Dashboard;
 using ScoreGrains.Silo.Api;
 using ScoreGrains.Silo.Notifications;
+using ScoreGrains.Silo.Observability;
 
 namespace ScoreGrains.Silo.Hosting;
 
@@ -61,11 +62,13 @@ public static class ScoreGrainsHost
                 }
             });
             builder.AddScoreGrainsApi();
+            builder.AddScoreGrainsObservability();
             builder.AddScoreGrainsDashboard();
 
             var app = builder.Build();
             app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
             app.MapScoreGrainsApi();
+            app.MapScoreGrainsObservability();
             app.MapScoreGrainsNotifications();
             if (orleansDashboard)
             {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Notifications;
+using ScoreGrains.Grains.Observability;
 using ScoreGrains.Postgres.Crossings;
 using ScoreGrains.Scoring;
 
@@ -40,7 +41,12 @@ internal static class CrossingEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        HttpContext http, ModelCatalog models, CrossingTail tail, CrossingFeedReader reader, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+        HttpContext http,
+        ModelCatalog models,
+        CrossingTail tail,
+        CrossingFeedReader reader,
+        ScoreGrainsMetrics metrics,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var parsed = CrossingRequest.Parse(http.Request, models, out var errors);
         if (errors.Count > 0)
@@ -52,7 +58,7 @@ internal static class CrossingEndpoints
         var events = new ServerSentEvents(http.Response, json.Value.SerializerOptions);
         try
         {
-            await new CrossingStream(parsed.Filter, parsed.After, tail, reader, events).RunAsync(cancellationToken);
+            await new CrossingStream(parsed.Filter, parsed.After, tail, reader, events, metrics).RunAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
         {

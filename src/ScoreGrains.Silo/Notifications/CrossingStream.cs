@@ -1,5 +1,6 @@
 using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Notifications;
+using ScoreGrains.Grains.Observability;
 using ScoreGrains.Postgres.Crossings;
 
 namespace ScoreGrains.Silo.Notifications;
@@ -12,7 +13,8 @@ namespace ScoreGrains.Silo.Notifications;
 /// The response starts only once the connection has joined the tail, so a client holding the headers gets every
 /// crossing that commits from then on.
 /// </summary>
-internal sealed class CrossingStream(CrossingFilter filter, long? after, CrossingTail tail, CrossingFeedReader reader, ServerSentEvents events)
+internal sealed class CrossingStream(
+    CrossingFilter filter, long? after, CrossingTail tail, CrossingFeedReader reader, ServerSentEvents events, ScoreGrainsMetrics metrics)
 {
     private long? _lastSent = after;
     private bool _started;
@@ -33,6 +35,7 @@ internal sealed class CrossingStream(CrossingFilter filter, long? after, Crossin
                 await ReplayAsync(listener.Floor, cancellationToken);
                 _lastSent = Math.Max(_lastSent ?? listener.Floor, listener.Floor);
                 await FollowAsync(listener, cancellationToken);
+                metrics.CountSubscriberDropped(ScoreGrainsMetrics.Sse, ScoreGrainsMetrics.QueueFull);
                 await events.CommentAsync($"fell behind; replaying from the durable feed after {_lastSent}", cancellationToken);
             }
             finally
@@ -50,6 +53,7 @@ internal sealed class CrossingStream(CrossingFilter filter, long? after, Crossin
             foreach (var record in records)
             {
                 await events.WriteAsync("crossing", record.ToCrossing(), record.Sequence, cancellationToken);
+                metrics.CountCrossingsDelivered(record.Crossing.SubjectKind, ScoreGrainsMetrics.Sse, 1);
             }
 
             await events.FlushAsync(cancellationToken);
@@ -74,6 +78,7 @@ internal sealed class CrossingStream(CrossingFilter filter, long? after, Crossin
                 if (crossing.Sequence > _lastSent)
                 {
                     await events.WriteAsync("crossing", crossing, crossing.Sequence, cancellationToken);
+                    metrics.CountCrossingsDelivered(crossing.Kind, ScoreGrainsMetrics.Sse, 1);
                     _lastSent = crossing.Sequence;
                     keepAlive.Sent();
                 }
