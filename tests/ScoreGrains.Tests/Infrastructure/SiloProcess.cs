@@ -37,7 +37,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts the silo on <paramref name="ports"/> (a restart takes the same ones) and waits for /healthz.</summary>
     public static async Task<SiloProcess> StartAsync(string connectionString, string serviceId, SiloPorts ports, params string[] settings)
     {
-        var siloDirectory = LocateSiloBuild();
+        var siloDirectory = BuildDirectory();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = siloDirectory,
@@ -157,7 +157,8 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>src/ScoreGrains.Silo/bin/&lt;configuration&gt;/net10.0 of the same build as these tests.</summary>
-    private static string LocateSiloBuild()
+    /// <summary>The silo's build of the test run's configuration (src/ScoreGrains.Silo/bin/...).</summary>
+    public static string BuildDirectory()
     {
         var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testDirectory.Name;
