@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using ScoreGrains.LoadTest.Checking;
+using ScoreGrains.LoadTest.Cluster;
 using ScoreGrains.LoadTest.Generation;
 using ScoreGrains.LoadTest.Journal;
 using ScoreGrains.LoadTest.Options;
@@ -49,6 +50,11 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
         if (options.Mode == RunMode.JournalVsBaseline)
         {
             return await RunJournalComparisonAsync(models, catalog, picker, token);
+        }
+
+        if (options.Mode is RunMode.ClusterScale or RunMode.ClusterKill)
+        {
+            return await RunClusterAsync(models, Generator, token);
         }
 
         if (options.Mode == RunMode.JournalSize)
@@ -194,6 +200,57 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
         };
     }
 
+    private async Task<RunReport> RunClusterAsync(ModelCatalog models, Func<int, DateTimeOffset, SignalGenerator> generators, CancellationToken token)
+    {
+        var metrics = new RunMetrics();
+        var cpu = new CpuMeter();
+        var run = new ClusterRun(options, _runId, models, generators, metrics, Log);
+        ClusterResult? result = null;
+        await new ProgressDisplay(metrics, options.PlainProgressEvery).RunAsync(async () => result = await run.RunAsync(token));
+        var cpuUse = cpu.Sample();
+        var totals = metrics.Snapshot();
+        var failures = new List<string>();
+        if (totals.Acked == 0)
+        {
+            failures.Add("nothing was acknowledged");
+        }
+
+        if (result?.Kill is { } kill)
+        {
+            if (!kill.Check.Passed)
+            {
+                failures.Add($"journal check: {kill.Check.Lost:N0} acknowledged signals lost, {kill.Check.Doubled:N0} doubled, {kill.Check.Unknown:N0} unknown, {kill.Check.Mismatches:N0} scores differ");
+            }
+
+            if (kill.ServerErrors > 0)
+            {
+                failures.Add($"{kill.ServerErrors:N0} server errors other than the API's 503 (first: {kill.FirstServerError})");
+            }
+
+            if (kill.GaveUpItems > 0)
+            {
+                failures.Add($"{kill.GaveUpItems:N0} signals were still not acknowledged after --retry-for {options.RetryFor.TotalSeconds:0} s");
+            }
+        }
+
+        var silos = options.Mode == RunMode.ClusterKill ? $"{options.Silos} silo processes, the last killed" : $"1 to {options.Silos} silo processes";
+        return Report($"{silos}, postgres clustering, one durable embedded PostgreSQL, over HTTP") with
+        {
+            Phases = run.Phases,
+            Cluster = result,
+            Totals = totals,
+            ActiveSubjects = run.ActiveSubjects,
+            Latency = LatencySummary.From(metrics.Total),
+            ProcessCpuPercent = cpuUse.Process,
+            PostgresCpuPercent = cpuUse.Postgres,
+            MachineCpuPercent = cpuUse.Machine,
+            Intervals = metrics.Samples,
+            Problems = [.. metrics.Problems.Select(p => $"{p.Value:N0} x {p.Key}")],
+            Failures = failures,
+            ExitCode = interrupted() ? LoadTestApp.ExitInterrupted : failures.Count > 0 ? LoadTestApp.ExitFailed : LoadTestApp.ExitPassed,
+        };
+    }
+
     private async Task<MemoryResult> MeasureMemoryAsync(IGrainFactory grains, long activeSubjects, long heapBefore, double workingSetBefore, CancellationToken token)
     {
         Log("memory: full GC after the load");
@@ -295,7 +352,9 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
 
     private ILoadTarget NewTarget() => options.Target switch
     {
-        TargetKind.Http => new HttpTarget(options.Url, Math.Max(options.MaxInFlight, 16)),
+        TargetKind.Http => new RoundRobinTarget(
+            [.. (options.Urls.Count > 0 ? options.Urls : [new Uri("http://127.0.0.1:5080")]).Select(url => new HttpTarget(url, Math.Max(options.MaxInFlight, 16)))],
+            options.RetryFor),
         TargetKind.Client => new ClientTarget(options.Gateways.Count > 0 ? [.. options.Gateways] : ["127.0.0.1:30000"], options.ServiceId, options.ClusterId),
         _ => new InProcessTarget(options, _runId),
     };

@@ -14,7 +14,8 @@ internal static class Usage
 
               dotnet run -c Release --project loadtests/ScoreGrains.LoadTest -- --scenario NAME [options]
 
-            Target:   --target inprocess|http|client|none (--generate-only = none)   --url http://127.0.0.1:5080
+            Target:   --target inprocess|http|client|none (--generate-only = none)   --url http://127.0.0.1:5080 (repeatable: round-robin)
+                      --retry-for 0s (HTTP: resend what was not acknowledged, same ids, to the next silo for this long)
                       --gateway 127.0.0.1:30000 (repeatable) --service-id --cluster-id
                       --persistence journal|per-signal|memory   --connection-string CS   --silo-log-level Error
                       --silo-setting Key=Value (repeatable; in-process silo configuration, e.g. ScoreGrains:SnapshotMinInterval=00:01:00)
@@ -29,6 +30,7 @@ internal static class Usage
             Journal:  --mode journal-vs-baseline  --compare per-signal,journal,memory,copy  --fixed-rate R (default: half the per-signal max)
                       --journal-start-rate R (default: --rate)  --saturate-at-rows N  --copy-connections 2  --copy-batches 500,5000
                       --mode journal-size  --count ROWS  --subjects N  --replay-samples 1000  --index-after-load  --cluster-after-load
+            Cluster:  --mode cluster-scale|cluster-kill  --silos 3  --kill-at 20s (silo processes on an embedded PostgreSQL, started by the tool)
             Measure:  --activate (every subject once first)  --activate-batch 40  --check  --yardstick  --yardstick-duration 10s  --measure-memory  --compare-rate R (generator)
             Output:   --out DIR (default loadtests/results)  --progress-every 2s (plain output)  --models DIR
 

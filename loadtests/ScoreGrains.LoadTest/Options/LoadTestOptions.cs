@@ -12,8 +12,17 @@ public sealed class LoadTestOptions
 
     public RunMode Mode { get; set; } = RunMode.OpenLoop;
 
-    /// <summary>Base address of a running silo for <see cref="TargetKind.Http"/>.</summary>
-    public Uri Url { get; set; } = new("http://127.0.0.1:5080");
+    /// <summary>Base addresses of running silos for <see cref="TargetKind.Http"/>, sent to round-robin (default http://127.0.0.1:5080).</summary>
+    public IList<Uri> Urls { get; } = [];
+
+    /// <summary>HTTP: send the unacknowledged items of a batch again, same signalIds, to the next silo for this long (zero: never).</summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Cluster scenarios: silo processes (cluster-scale: 1 up to this many, one stage each).</summary>
+    public int Silos { get; set; } = 3;
+
+    /// <summary>cluster-kill: when the last silo gets SIGKILL, from the start of the load.</summary>
+    public TimeSpan KillAt { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Gateway endpoints (ip:port) for <see cref="TargetKind.Client"/>.</summary>
     public IList<string> Gateways { get; } = [];

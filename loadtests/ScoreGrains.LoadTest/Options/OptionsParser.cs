@@ -92,10 +92,15 @@ public static class OptionsParser
                 "find-max" or "findmax" => RunMode.FindMax,
                 "journal-vs-baseline" => RunMode.JournalVsBaseline,
                 "journal-size" => RunMode.JournalSize,
-                _ => throw new OptionsException($"--mode must be open-loop, find-max, journal-vs-baseline or journal-size, not '{value}'."),
+                "cluster-scale" => RunMode.ClusterScale,
+                "cluster-kill" => RunMode.ClusterKill,
+                _ => throw new OptionsException($"--mode must be open-loop, find-max, journal-vs-baseline, journal-size, cluster-scale or cluster-kill, not '{value}'."),
             };
                 break;
-            case "url": o.Url = Uri.TryCreate(V(), UriKind.Absolute, out var url) ? url : throw new OptionsException($"--url '{value}' is not an absolute URL."); break;
+            case "url": o.Urls.Add(Uri.TryCreate(V(), UriKind.Absolute, out var url) ? url : throw new OptionsException($"--url '{value}' is not an absolute URL.")); break;
+            case "retry-for": o.RetryFor = Time(name, V()); break;
+            case "silos": o.Silos = (int)Number(name, V()); break;
+            case "kill-at": o.KillAt = Time(name, V()); break;
             case "gateway": o.Gateways.Add(V()); break;
             case "service-id": o.ServiceId = V(); break;
             case "cluster-id": o.ClusterId = V(); break;
@@ -177,9 +182,18 @@ public static class OptionsParser
         Require(!o.Check || o.Target != TargetKind.None, "--check needs a target to read scores from.");
         Require(!o.Check || o.Count is null or <= 5_000_000, "--check keeps every acknowledged signal in memory: use at most 5,000,000 signals.");
         Require(o.RunId is null || (o.RunId.Length <= 16 && o.RunId.All(c => char.IsAsciiLetterOrDigit(c))), "--run-id is 1-16 letters or digits.");
-        if (o.Target == TargetKind.Http)
+        Require(!o.Check || o.RetryFor == TimeSpan.Zero,
+            "--check places each signal where its acknowledgement came, which a retried signal's 'duplicate' does not tell: with --retry-for, use --mode cluster-kill (it checks against the journal).");
+        Require(o.RetryFor >= TimeSpan.Zero && o.RetryFor <= TimeSpan.FromMinutes(5), "--retry-for must be between 0 and 5 minutes.");
+        Require(o.Mode is not (RunMode.ClusterScale or RunMode.ClusterKill) || o.ConnectionString is null,
+            "the cluster scenarios start their own embedded PostgreSQL and silo processes: no --connection-string.");
+        Require(o.Mode != RunMode.ClusterScale || o.Silos is >= 1 and <= 8, "--silos must be between 1 and 8 for cluster-scale.");
+        Require(o.Mode != RunMode.ClusterKill || o.Silos is >= 2 and <= 8, "--silos must be between 2 and 8 for cluster-kill (one is killed, the others take its subjects).");
+        Require(o.Mode != RunMode.ClusterKill || (o.KillAt > TimeSpan.Zero && o.KillAt < o.Duration), "--kill-at must lie within --duration.");
+        Require(o.Mode != RunMode.ClusterKill || o.RetryFor > TimeSpan.Zero, "cluster-kill needs --retry-for above zero: its producers retry what the killed silo did not acknowledge.");
+        foreach (var url in o.Urls)
         {
-            Require(Loopback.IsLoopbackHost(o.Url.Host), $"--url {o.Url} is not a loopback address: this tool only sends to 127.0.0.0/8, ::1 or localhost.");
+            Require(Loopback.IsLoopbackHost(url.Host), $"--url {url} is not a loopback address: this tool only sends to 127.0.0.0/8, ::1 or localhost.");
         }
 
         foreach (var gateway in o.Gateways)

@@ -14,4 +14,10 @@ public enum RunMode
 
     /// <summary>No silo: bulk-load journal rows by COPY, then size per million rows and per-subject replay time.</summary>
     JournalSize,
+
+    /// <summary>The same load against 1, 2, ... silo processes on one PostgreSQL, a fresh database each: what a silo adds.</summary>
+    ClusterScale,
+
+    /// <summary>Silo processes on one PostgreSQL, SIGKILL of one mid-load, retries with the same ids, then the journal check.</summary>
+    ClusterKill,
 }

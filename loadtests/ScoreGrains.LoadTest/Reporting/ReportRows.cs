@@ -41,7 +41,7 @@ public static class ReportRows
         {
             rows.Add(("max sustainable", F($"{max:N0} signals/s")));
         }
-        else if (r.Phases.Count > 1 && r.JournalComparison is null)
+        else if (r.Phases.Count > 1 && r.JournalComparison is null && r.Cluster is null)
         {
             rows.Add(("max sustainable", "none of the steps met the bound"));
         }
@@ -86,6 +86,26 @@ public static class ReportRows
             }
 
             rows.Add(("replay plan", (js.PlanUsesPrimaryKey ? "uses the primary key: " : "DOES NOT use the primary key: ") + (js.Plan.Split('\n').FirstOrDefault(l => l.Contains("_pkey", StringComparison.Ordinal)) ?? js.Plan.Split('\n')[0]).Trim()));
+        }
+
+        foreach (var row in r.Cluster?.Scale ?? [])
+        {
+            rows.Add(($"{row.Silos} silo(s)", F($"{row.AckedPerSecond:N0} acknowledged/s = {row.RatioToOneSilo:0.00}x one silo; ack ") + Latency(row.Latency)
+                + F($"; {row.Errors:N0} errors") + (row.MachineCpuPercent is { } m ? F($"; machine CPU {m:0}%") : "")));
+        }
+
+        if (r.Cluster?.Kill is { } k)
+        {
+            rows.Add(("kill", F($"SIGKILL of silo {k.Silos} of {k.Silos} at {k.KilledAtSeconds:0.0} s; ")
+                + (k.LastFailureAfterKillSeconds is { } last ? F($"the last unacknowledged attempt began {last:0.00} s after it") : "no attempt failed after it")));
+            rows.Add(("gap a producer saw", F($"p50 {k.Gaps.P50Ms:0} ms, p99 {k.Gaps.P99Ms:0} ms, max {k.Gaps.MaxMs:0} ms over {k.Gaps.Count:N0} batches that needed a retry (first failed attempt to acknowledgement)")));
+            rows.Add(("retries", F($"{k.RetriedItems:N0} item retries (same signalIds), {k.NoAnswer:N0} requests without an answer, {k.ServerErrors:N0} server errors, {k.GaveUpItems:N0} items given up")));
+            var check = k.Check;
+            rows.Add(("journal check", F($"{(check.Passed ? "PASSED" : "FAILED")}: {check.Subjects:N0} subjects, {k.AcknowledgedSignals:N0} signals acknowledged, {check.JournaledSignals:N0} journaled; {check.Lost:N0} lost, {check.Doubled:N0} doubled, {check.Unknown:N0} unknown, {check.Mismatches:N0} scores not the fold of their journal, {check.StoredUnacknowledged:N0} stored but never acknowledged; {check.Seconds:0.0} s")));
+            foreach (var example in check.Examples)
+            {
+                rows.Add(("journal check: example", example));
+            }
         }
 
         if (r.Check is { } c)

@@ -63,6 +63,9 @@ public sealed record RunReport
     /// <summary>The journal's size per million signals and its per-subject replay time.</summary>
     public JournalSizeResult? JournalSize { get; init; }
 
+    /// <summary>The cluster scenarios: silos side by side, or the kill and the journal check.</summary>
+    public Cluster.ClusterResult? Cluster { get; init; }
+
     public IReadOnlyList<IntervalSample> Intervals { get; init; } = [];
 
     public IReadOnlyList<string> Problems { get; init; } = [];

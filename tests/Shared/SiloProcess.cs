@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace ScoreGrains.Tests.Infrastructure;
+namespace ScoreGrains.Testing;
 
-/// <summary>The real silo as a separate OS process (the built ScoreGrains.Silo.dll), so a test can kill -9 it.</summary>
-public sealed class SiloProcess : IAsyncDisposable
+/// <summary>The real silo as a separate OS process (the built ScoreGrains.Silo.dll), so a test or a load run can kill -9 it.</summary>
+internal sealed class SiloProcess : IAsyncDisposable
 {
     private const int LogLines = 200;
 
@@ -156,8 +156,10 @@ public sealed class SiloProcess : IAsyncDisposable
         throw new TimeoutException($"The silo at {HttpAddress} was not healthy within {timeout}:{Environment.NewLine}{LogTail}");
     }
 
-    /// <summary>src/ScoreGrains.Silo/bin/&lt;configuration&gt;/net10.0 of the same build as these tests.</summary>
-    /// <summary>The silo's build of the test run's configuration (src/ScoreGrains.Silo/bin/...).</summary>
+    /// <summary>
+    /// src/ScoreGrains.Silo/bin/&lt;configuration&gt;/&lt;framework&gt; of the same build as this process (a test project's
+    /// or the load tester's bin folder: both lie four folders below the repository).
+    /// </summary>
     public static string BuildDirectory()
     {
         var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));

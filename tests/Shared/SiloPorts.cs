@@ -1,7 +1,7 @@
-namespace ScoreGrains.Tests.Infrastructure;
+namespace ScoreGrains.Testing;
 
 /// <summary>A silo process's loopback ports: HTTP, silo-to-silo and gateway.</summary>
-public sealed record SiloPorts(int Http, int Silo, int Gateway)
+internal sealed record SiloPorts(int Http, int Silo, int Gateway)
 {
     public Uri HttpAddress => new($"http://127.0.0.1:{Http}");
 
