@@ -11,15 +11,23 @@ internal static class ScoreGrainsApiExtensions
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options
+            .AddDocumentTransformer<Security.ApiKeyOpenApiTransformer>()
+            .AddOperationTransformer<Security.ApiKeyOpenApiTransformer>());
         return builder;
+    }
+
+    /// <summary>Errors as problem+json: first in the pipeline, so every later middleware's failures are answered too.</summary>
+    public static WebApplication UseScoreGrainsErrorResponses(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
     }
 
     public static WebApplication MapScoreGrainsApi(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
         app.MapSignalEndpoints();
         app.MapSubjectEndpoints();
         return app;

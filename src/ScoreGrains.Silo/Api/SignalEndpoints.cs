@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Hosting;
 using ScoreGrains.Grains.Observability;
+using ScoreGrains.Silo.Security;
 
 namespace ScoreGrains.Silo.Api;
 
@@ -19,7 +20,9 @@ internal static class SignalEndpoints
             .Accepts<SignalInput[]>("application/json")
             .Produces<IngestResponse>()
             .Produces<IngestResponse>(StatusCodes.Status503ServiceUnavailable)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .Produces(StatusCodes.Status429TooManyRequests)
+            .RequireRole(Roles.Producer);
     }
 
     private static async Task<IResult> PostSignalsAsync(
@@ -28,7 +31,8 @@ internal static class SignalEndpoints
         IOptions<ScoreGrainsOptions> options,
         IOptions<ApiOptions> api,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
-        ScoreGrainsMetrics metrics)
+        ScoreGrainsMetrics metrics,
+        SignalRateLimiter rateLimiter)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -60,6 +64,13 @@ internal static class SignalEndpoints
         if (batch.Count > maxBatchSize)
         {
             return Problem("body", $"The batch holds {batch.Count} signals; at most {maxBatchSize} are accepted in one request.");
+        }
+
+        // Counted in signals, before any item reaches a subject: over the key's limit nothing of the batch is applied.
+        if (!rateLimiter.TryAcquire(http.User, batch.Count, out var retryAfter, out var refusal))
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(title: "Too many signals for this key; nothing of the batch was applied.", detail: refusal, statusCode: StatusCodes.Status429TooManyRequests);
         }
 
         var items = SignalItems.Read(batch, json.Value.SerializerOptions);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ScoreGrains.Contracts;
 using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Scoring;
+using ScoreGrains.Silo.Security;
 
 namespace ScoreGrains.Silo.Api;
 
@@ -12,12 +13,16 @@ internal static class SubjectEndpoints
         app.MapGet("/v1/subjects/{kind}/{id}", GetSubjectAsync)
             .WithName("GetSubject")
             .WithSummary("Read a subject's score")
-            .WithDescription("Score, band, model version, the per-dimension breakdown and the reasons (key factors) that moved the score most.");
+            .WithDescription("Score, band, model version, the per-dimension breakdown and the reasons (key factors) that moved the score most.")
+            .RequireRole(Roles.Reader)
+            .Audited();
 
         app.MapGet("/v1/subjects/{kind}/{id}/history", GetHistoryAsync)
             .WithName("GetSubjectHistory")
             .WithSummary("Read a subject's journal: every applied signal with its effect, newest first")
-            .WithDescription("Pages backwards: pass the returned 'before' to get the next older page. Empty in per-signal mode, which keeps no journal.");
+            .WithDescription("Pages backwards: pass the returned 'before' to get the next older page. Empty in per-signal mode, which keeps no journal.")
+            .RequireRole(Roles.Reader)
+            .Audited();
     }
 
     private static async Task<Results<Ok<HistoryPage>, ValidationProblem>> GetHistoryAsync(

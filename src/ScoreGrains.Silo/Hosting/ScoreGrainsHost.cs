@@ -3,6 +3,7 @@ using Orleans.Dashboard;
 using ScoreGrains.Silo.Api;
 using ScoreGrains.Silo.Notifications;
 using ScoreGrains.Silo.Observability;
+using ScoreGrains.Silo.Security;
 
 namespace ScoreGrains.Silo.Hosting;
 
@@ -47,6 +48,8 @@ public static class ScoreGrainsHost
             builder.WebHost.UseUrls(DefaultUrls);
         }
 
+        builder.AddScoreGrainsSecurity(HttpUrls(builder.Configuration));
+
         var cluster = ClusteringSiloBuilderExtensions.ReadClusterOptions(builder.Configuration);
         var database = await ScoreGrainsDatabase.OpenAsync(builder.Configuration, builder.Environment, cancellationToken);
         try
@@ -67,12 +70,15 @@ public static class ScoreGrainsHost
 
             var app = builder.Build();
             app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            app.UseScoreGrainsErrorResponses();
+            app.UseScoreGrainsDashboardFiles();
+            app.UseScoreGrainsSecurity();
             app.MapScoreGrainsApi();
             app.MapScoreGrainsObservability();
             app.MapScoreGrainsNotifications();
             if (orleansDashboard)
             {
-                app.MapOrleansDashboard(routePrefix: "/orleans");
+                app.MapOrleansDashboard(routePrefix: "/orleans").RequireRole(Roles.Admin);
             }
 
             return app;
@@ -83,4 +89,11 @@ public static class ScoreGrainsHost
             throw;
         }
     }
+
+    /// <summary>Every address the HTTP API will listen on: <c>Urls</c> (or its default) and Kestrel's configured endpoints.</summary>
+    private static List<string> HttpUrls(ConfigurationManager configuration) =>
+    [
+        .. (configuration[WebHostDefaults.ServerUrlsKey] ?? DefaultUrls).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        .. configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>(),
+    ];
 }

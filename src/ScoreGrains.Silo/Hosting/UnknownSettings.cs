@@ -28,6 +28,13 @@ internal static class UnknownSettings
         [ScoreGrainsDatabase.EmbeddedSection] = typeof(EmbeddedPostgresOptions),
         [ScoreGrainsSiloBuilderExtensions.JournalSection] = typeof(JournalOptions),
         [NotificationOptions.Section] = typeof(NotificationOptions),
+        [Security.SecurityOptions.Section] = typeof(Security.SecurityOptions),
+    };
+
+    // Sections of named entries (one per key name), and the options class each entry binds to.
+    private static readonly Dictionary<string, Type> NamedEntries = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [Security.SecurityOptions.KeysSection] = typeof(Security.ApiKeyOptions),
     };
 
     // Read by the host itself, not through an options class; ScoreGrains:Client is the .NET client's section (a
@@ -51,6 +58,12 @@ internal static class UnknownSettings
             {
                 unknown.Add($"'{setting.Path}' ({Known(typeof(ScoreGrainsOptions), ScoreGrainsOptions.Section)}; sections: {string.Join(", ", Sections.Keys)})");
             }
+        }
+
+        foreach (var (section, options) in NamedEntries)
+        {
+            unknown.AddRange(configuration.GetSection(section).GetChildren()
+                .SelectMany(entry => entry.GetChildren().Where(s => !IsSetting(options, s.Key)).Select(s => $"'{s.Path}' ({Known(options, entry.Path)})")));
         }
 
         if (unknown.Count > 0)

@@ -4,6 +4,7 @@ using ScoreGrains.Grains.Notifications;
 using ScoreGrains.Grains.Observability;
 using ScoreGrains.Postgres.Crossings;
 using ScoreGrains.Scoring;
+using ScoreGrains.Silo.Security;
 
 namespace ScoreGrains.Silo.Notifications;
 
@@ -17,13 +18,15 @@ internal static class CrossingEndpoints
             .WithSummary("Page the durable crossing feed")
             .WithDescription("Crossings after `after` (default 0) in sequence order, at most `limit` (1-1000, default 100), filtered by `kind`, `band` (the band entered) and `subject` (kind/id). Continue with `after` = `next`.")
             .Produces<CrossingPage>()
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .RequireRole(Roles.Reader);
         app.MapGet("/v1/crossings/stream", StreamAsync)
             .WithName("StreamCrossings")
             .WithSummary("Follow crossings live (Server-Sent Events)")
             .WithDescription("text/event-stream of `crossing` events whose `id` is the crossing's sequence. Resume with the `Last-Event-ID` header or `?after=`: missed crossings are replayed from the durable feed, then live ones follow, none twice. Filters as GET /v1/crossings.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .RequireRole(Roles.Reader);
     }
 
     private static async Task<IResult> ReadPageAsync(HttpRequest request, ModelCatalog models, CrossingFeedReader reader, CancellationToken cancellationToken)

@@ -15,15 +15,25 @@ public static class NotificationsWebExtensions
     }
 
     /// <summary>
-    /// Maps <c>/v1/crossings</c>, <c>/v1/crossings/stream</c>, <c>/v1/subjects/{kind}/{id}/stream</c>,
-    /// <c>/v1/stats</c>, <c>/v1/stats/stream</c>, and serves the dashboard (<c>wwwroot</c>) at <c>/</c>.
+    /// Serves the dashboard (<c>wwwroot</c>) at <c>/</c>. Call it before <c>UseScoreGrainsSecurity</c>: the page holds no
+    /// data and must load without a key so it can ask for one; everything it then reads needs a reader key.
     /// </summary>
-    public static WebApplication MapScoreGrainsNotifications(this WebApplication app)
+    public static WebApplication UseScoreGrainsDashboardFiles(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var files = DashboardFiles(app.Environment);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        return app;
+    }
+
+    /// <summary>
+    /// Maps <c>/v1/crossings</c>, <c>/v1/crossings/stream</c>, <c>/v1/subjects/{kind}/{id}/stream</c>,
+    /// <c>/v1/stats</c> and <c>/v1/stats/stream</c>.
+    /// </summary>
+    public static WebApplication MapScoreGrainsNotifications(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
         app.MapCrossingEndpoints();
         app.MapSubjectStreamEndpoints();
         app.MapStatsEndpoints();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ScoreGrains.Contracts;
+using ScoreGrains.Silo.Security;
 
 namespace ScoreGrains.Silo.Notifications;
 
@@ -12,11 +13,13 @@ internal static class StatsEndpoints
     {
         app.MapGet("/v1/stats", (IGrainFactory grains) => grains.GetGrain<IClusterStatsGrain>(0).GetAsync())
             .WithName("GetStats")
-            .WithSummary("The cluster's live figures");
+            .WithSummary("The cluster's live figures")
+            .RequireRole(Roles.Reader);
         app.MapGet("/v1/stats/stream", StreamAsync)
             .WithName("StreamStats")
             .WithSummary("The cluster's live figures every second (Server-Sent Events)")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .RequireRole(Roles.Reader);
     }
 
     private static async Task<IResult> StreamAsync(HttpContext http, IGrainFactory grains, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ScoreGrains.Contracts;
 using ScoreGrains.Silo.Api;
+using ScoreGrains.Silo.Security;
 
 namespace ScoreGrains.Silo.Notifications;
 
@@ -14,7 +15,9 @@ internal static class SubjectStreamEndpoints
             .WithSummary("Follow one subject's score live (Server-Sent Events)")
             .WithDescription("A `subject` event with the current score and breakdown, then a `score` event per committed score change and a `crossing` event per band crossing.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .RequireRole(Roles.Reader)
+            .Audited();
     }
 
     private static async Task<IResult> StreamAsync(

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using ScoreGrains.Grains.Observability;
+using ScoreGrains.Silo.Security;
 
 namespace ScoreGrains.Silo.Observability;
 
@@ -60,16 +61,18 @@ internal static class ObservabilityExtensions
     public static WebApplication MapScoreGrainsObservability(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        // Metrics carry no personal data but say much about the cluster: a reader key (Prometheus sends it with
+        // `authorization: { credentials_file: ... }`). The probes stay open: an orchestrator calls them without a key.
+        app.MapPrometheusScrapingEndpoint(MetricsPath).RequireRole(Roles.Reader);
 
         // Liveness runs no check: it answers 200 whenever the process serves HTTP (scripts and tests wait on it at
         // start), so a database outage makes a pod unready, never restarted.
-        app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks(ReadinessPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
-        });
+        }).AllowAnonymous();
         return app;
     }
 }

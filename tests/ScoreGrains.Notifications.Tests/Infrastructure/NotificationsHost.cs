@@ -10,6 +10,7 @@ using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Hosting;
 using ScoreGrains.Grains.Notifications;
 using ScoreGrains.Silo.Notifications;
+using ScoreGrains.Silo.Security;
 
 namespace ScoreGrains.Notifications.Tests.Infrastructure;
 
@@ -54,7 +55,10 @@ public sealed class NotificationsHost : IAsyncDisposable
             .UseLocalhostClustering(LoopbackPort.Free(), gatewayPort, serviceId: serviceId, clusterId: serviceId)
             .AddScoreGrains(connectionString));
         builder.AddScoreGrainsDashboard();
+        builder.AddScoreGrainsSecurity([$"http://127.0.0.1:{httpPort}"]);
         var app = builder.Build();
+        app.UseScoreGrainsDashboardFiles();
+        app.UseScoreGrainsSecurity();
         app.MapScoreGrainsNotifications();
         await app.StartAsync();
 

@@ -13,6 +13,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     private readonly SemaphoreSlim _hostLock = new(1, 1);
     private TestDatabase? _database;
     private WebApplication? _host;
+    private SecuredSilo? _secured;
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("The fixture is not initialised.");
 
@@ -79,8 +80,27 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private RunningSilo? RunningSilo { get; set; }
 
+    /// <summary>A second real silo host, in <c>keys</c> mode (<see cref="SecuredSilo"/>), started on first use.</summary>
+    public async Task<SecuredSilo> GetSecuredSiloAsync()
+    {
+        await _hostLock.WaitAsync();
+        try
+        {
+            return _secured ??= await SecuredSilo.StartAsync(Database.ConnectionString, $"{ServiceId}-secured");
+        }
+        finally
+        {
+            _hostLock.Release();
+        }
+    }
+
     public async Task DisposeAsync()
     {
+        if (_secured is not null)
+        {
+            await _secured.DisposeAsync();
+        }
+
         if (_host is not null)
         {
             await _host.StopAsync();
