@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using ScoreGrains.Notifications.Tests.Infrastructure;
+using ScoreGrains.Silo.Security;
 using ScoreGrains.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -17,17 +18,13 @@ public sealed class DashboardBrowserTests(NotificationsFixture fixture, ITestOut
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
         var host = fixture.Host;
 
         await page.GotoAsync(host.Address.ToString());
         await page.Locator("#status[data-state='live']").WaitForAsync(new() { Timeout = Timeout });
+        Assert.False(await page.Locator("#key-form").IsVisibleAsync()); // open mode: no key asked for
         var id = Signals.NewId();
         await host.SendAsync(Citizens.Default(id));
 
@@ -55,4 +52,67 @@ public sealed class DashboardBrowserTests(NotificationsFixture fixture, ITestOut
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         output.WriteLine($"Screenshot: {screenshot}");
     }
+
+    [Fact]
+    public async Task InKeysModeThePageAsksForAReaderKeyRefusesWrongOnesAndFollowsWithARightOne()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
+        const string reader = "sg_browser_reader_key";
+        const string producer = "sg_browser_producer_key";
+        await using var host = await fixture.StartHostAsync(
+            NotificationsFixture.NewServiceId(),
+            "--ScoreGrains:Security:Mode=keys",
+            $"--ScoreGrains:Security:Keys:dashboard:Sha256={ApiKeys.HashOf(reader)}",
+            "--ScoreGrains:Security:Keys:dashboard:Roles:0=reader",
+            $"--ScoreGrains:Security:Keys:ingest:Sha256={ApiKeys.HashOf(producer)}",
+            "--ScoreGrains:Security:Keys:ingest:Roles:0=producer");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        var urls = new List<string>();
+        page.Request += (_, request) => urls.Add(request.Url);
+
+        await page.GotoAsync(host.Address.ToString());
+        await Assertions.Expect(page.Locator("#key-message")).ToHaveTextAsync("This silo needs a reader key.", new() { Timeout = Timeout });
+        Assert.Equal("locked", await page.Locator("#status").GetAttributeAsync("data-state"));
+
+        await UseKeyAsync(page, "sg_nobody_has_this_key");
+        await Assertions.Expect(page.Locator("#key-message")).ToHaveTextAsync("That key was not accepted (unknown or revoked).", new() { Timeout = Timeout });
+        await UseKeyAsync(page, producer);
+        await Assertions.Expect(page.Locator("#key-message")).ToHaveTextAsync("That key does not hold the reader role.", new() { Timeout = Timeout });
+        Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('scoregrains.key')"));
+
+        await UseKeyAsync(page, reader);
+        await page.Locator("#status[data-state='live']").WaitForAsync(new() { Timeout = Timeout });
+        Assert.False(await page.Locator("#key-form").IsVisibleAsync());
+        var id = Signals.NewId();
+        await host.SendAsync(Citizens.Default(id));
+        await page.Locator($"#crossings tr[data-subject='citizen/{id}']").WaitForAsync(new() { Timeout = Timeout });
+
+        // The key lives in the tab's session storage: a reload follows again without asking.
+        Assert.Equal(reader, await page.EvaluateAsync<string>("sessionStorage.getItem('scoregrains.key')"));
+        await page.ReloadAsync();
+        await page.Locator("#status[data-state='live']").WaitForAsync(new() { Timeout = Timeout });
+        Assert.False(await page.Locator("#key-form").IsVisibleAsync());
+
+        // Forgetting it locks the page again.
+        await page.ClickAsync("#forget-key");
+        await Assertions.Expect(page.Locator("#key-message")).ToHaveTextAsync("This silo needs a reader key.", new() { Timeout = Timeout });
+
+        Assert.Contains(urls, u => u.EndsWith("/v1/crossings/stream", StringComparison.Ordinal));
+        Assert.DoesNotContain(urls, u => u.Contains(reader, StringComparison.Ordinal) || u.Contains(producer, StringComparison.Ordinal));
+    }
+
+    private static async Task UseKeyAsync(IPage page, string key)
+    {
+        await page.FillAsync("#key-input", key);
+        await page.ClickAsync("#key-form button");
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = Chromium,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
 }

@@ -1,4 +1,4 @@
-// ScoreGrains live dashboard: plain JS, push only (EventSource), nothing fetched from outside this silo.
+// ScoreGrains live dashboard: plain JS, push only (Server-Sent Events), nothing fetched from outside this silo.
 "use strict";
 
 const MAX_ROWS = 200;
@@ -12,6 +12,121 @@ function el(tag, text, cls) {
   if (text !== undefined) e.textContent = text;
   if (cls) e.className = cls;
   return e;
+}
+
+// --- the API key -----------------------------------------------------------------------------------
+// A silo in keys mode answers the dashboard's data only to a reader key. The page asks for one when the silo says
+// 401/403, and keeps it in session storage: gone when the tab closes, never in a URL, a cookie or local storage.
+const KEY_ITEM = "scoregrains.key";
+let apiKey = sessionStorage.getItem(KEY_ITEM);
+
+function headers(extra = {}) {
+  return apiKey ? { ...extra, Authorization: `Bearer ${apiKey}` } : extra;
+}
+
+const api = (path) => fetch(path, { headers: headers(), cache: "no-store" });
+
+function closeStreams() {
+  streams.forEach((s) => s.close());
+  streams.length = 0;
+}
+
+function askForKey(status) {
+  closeStreams();
+  setStatus("locked");
+  $("key-form").hidden = false;
+  $("key-message").textContent = apiKey === null ? "This silo needs a reader key."
+    : status === 403 ? "That key does not hold the reader role."
+    : "That key was not accepted (unknown or revoked).";
+  $("key-input").focus();
+}
+
+$("key-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const entered = $("key-input").value.trim();
+  if (!entered) return;
+  apiKey = entered;
+  start();
+});
+
+$("forget-key").addEventListener("click", () => {
+  sessionStorage.removeItem(KEY_ITEM);
+  apiKey = null;
+  start();
+});
+
+// --- streams ---------------------------------------------------------------------------------------
+// EventSource cannot send an Authorization header, so streams are read with fetch and parsed here (the
+// text/event-stream format: event, data, id, retry). The key goes in the header like every other call; a ticket
+// in the URL would land in access logs. Reconnects send Last-Event-ID, so the server replays what was missed.
+const streams = [];
+
+function openStream(path, handlers, onState = () => {}) {
+  let lastId = null;
+  let retry = 1000;
+  let controller = null;
+  let closed = false;
+
+  async function run() {
+    while (!closed) {
+      controller = new AbortController();
+      try {
+        const extra = { Accept: "text/event-stream" };
+        if (lastId !== null) extra["Last-Event-ID"] = lastId;
+        const response = await fetch(path, { headers: headers(extra), signal: controller.signal, cache: "no-store" });
+        if (response.status === 401 || response.status === 403) return askForKey(response.status);
+        if (response.status >= 400 && response.status < 500) return onState("failed", response.status);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        onState("open");
+        await readEvents(response.body, (event) => {
+          if (event.id !== null) lastId = event.id;
+          if (event.retry !== null) retry = event.retry;
+          if (event.data !== null && handlers[event.type]) handlers[event.type](JSON.parse(event.data));
+        });
+      } catch {
+        // A dropped connection or a server restart: try again below.
+      }
+
+      if (closed) return;
+      onState("connecting");
+      await new Promise((resolve) => setTimeout(resolve, retry));
+    }
+  }
+
+  run();
+  const stream = { close() { closed = true; controller?.abort(); } };
+  streams.push(stream);
+  return stream;
+}
+
+async function readEvents(body, dispatch) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  let event = { type: "message", data: null, id: null, retry: null };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, end).replace(/\r$/, "");
+      buffer = buffer.slice(end + 1);
+      if (line === "") {
+        dispatch(event);
+        event = { type: "message", data: null, id: null, retry: null };
+        continue;
+      }
+
+      if (line.startsWith(":")) continue; // a keep-alive comment
+      const colon = line.indexOf(":");
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const text = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+      if (field === "event") event.type = text;
+      else if (field === "data") event.data = event.data === null ? text : `${event.data}\n${text}`;
+      else if (field === "id") event.id = text;
+      else if (field === "retry" && /^\d+$/.test(text)) event.retry = Number(text);
+    }
+  }
 }
 
 // --- crossings -------------------------------------------------------------------------------------
@@ -41,11 +156,7 @@ function addCrossing(c) {
 }
 
 function followCrossings() {
-  // The browser reconnects by itself and sends Last-Event-ID: the server replays what was missed.
-  const source = new EventSource("/v1/crossings/stream");
-  source.addEventListener("open", () => setStatus("live"));
-  source.addEventListener("error", () => setStatus(source.readyState === EventSource.CLOSED ? "down" : "connecting"));
-  source.addEventListener("crossing", (e) => addCrossing(JSON.parse(e.data)));
+  openStream("/v1/crossings/stream", { crossing: addCrossing }, (state) => setStatus(state === "open" ? "live" : state === "failed" ? "down" : state));
 }
 
 function setStatus(state) {
@@ -83,8 +194,7 @@ function kindBars(kind) {
 }
 
 function followStats() {
-  const source = new EventSource("/v1/stats/stream");
-  source.addEventListener("stats", (e) => showStats(JSON.parse(e.data)));
+  openStream("/v1/stats/stream", { stats: showStats });
 }
 
 // --- one subject -----------------------------------------------------------------------------------
@@ -96,12 +206,10 @@ async function openSubject(kind, id) {
   if (subjectSource) subjectSource.close();
   $("subject").hidden = true;
   $("subject-message").textContent = "";
-  subjectSource = new EventSource(`/v1/subjects/${encodeURIComponent(kind)}/${encodeURIComponent(id)}/stream`);
-  subjectSource.addEventListener("subject", (e) => showSubject(JSON.parse(e.data)));
-  subjectSource.addEventListener("score", (e) => moveScore(JSON.parse(e.data)));
-  subjectSource.addEventListener("error", () => {
-    if (subjectSource.readyState === EventSource.CLOSED) $("subject-message").textContent = `could not follow ${kind}/${id}`;
-  });
+  subjectSource = openStream(
+    `/v1/subjects/${encodeURIComponent(kind)}/${encodeURIComponent(id)}/stream`,
+    { subject: showSubject, score: moveScore },
+    (state) => { if (state === "failed") $("subject-message").textContent = `could not follow ${kind}/${id}`; });
   loadHistory(kind, id);
 }
 
@@ -142,7 +250,7 @@ function historyRow(h, fresh) {
 async function loadHistory(kind, id) {
   $("subject-history").tBodies[0].replaceChildren();
   try {
-    const response = await fetch(`/v1/subjects/${encodeURIComponent(kind)}/${encodeURIComponent(id)}/history?limit=20`);
+    const response = await api(`/v1/subjects/${encodeURIComponent(kind)}/${encodeURIComponent(id)}/history?limit=20`);
     if (!response.ok) return;
     const json = await response.json();
     const entries = Array.isArray(json) ? json : (json.entries || json.items || []);
@@ -158,8 +266,29 @@ $("search").addEventListener("submit", (e) => {
   if (id) openSubject($("search-kind").value, id);
 });
 
-// The Orleans Dashboard is served only when the silo was started with it (it costs CPU on every grain call).
-fetch("/orleans/version").then((r) => { if (r.ok) $("orleans-link").hidden = false; }).catch(() => {});
+// Checks the key (or that none is needed) once, then follows the streams.
+async function start() {
+  closeStreams();
+  setStatus("connecting");
+  let probe;
+  try {
+    probe = await api("/v1/stats");
+  } catch {
+    setStatus("down");
+    setTimeout(start, 2000);
+    return;
+  }
 
-followCrossings();
-followStats();
+  if (probe.status === 401 || probe.status === 403) return askForKey(probe.status);
+  if (apiKey) sessionStorage.setItem(KEY_ITEM, apiKey);
+  $("key-form").hidden = true;
+  $("key-input").value = "";
+  $("forget-key").hidden = !apiKey;
+  followCrossings();
+  followStats();
+
+  // The Orleans Dashboard is served only when the silo was started with it (it costs CPU on every grain call).
+  api("/orleans/version").then((r) => { if (r.ok) $("orleans-link").hidden = false; }).catch(() => {});
+}
+
+start();
