@@ -47,6 +47,13 @@ public sealed class ModelCatalog
     /// <summary>Builds a catalog from already parsed models; exactly one per kind.</summary>
     public static ModelCatalog From(IEnumerable<ScoringModel> models) => From(models, "Model catalog");
 
+    /// <summary>This catalog with <paramref name="model"/> in place of its kind's model.</summary>
+    public ModelCatalog With(ScoringModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new ModelCatalog([.. _byKind.Select(m => m.Kind == model.Kind ? model : m)]);
+    }
+
     /// <summary>The model for <paramref name="kind"/>.</summary>
     public ScoringModel For(SubjectKind kind) => _byKind[(int)kind];
 

@@ -14,6 +14,9 @@ public sealed class ScoringModelException : Exception
     {
     }
 
+    /// <summary>The model's JSON path that is wrong (<c>bands[1].min</c>, <c>$</c> for the document), when one field is.</summary>
+    public string? Field { get; init; }
+
     /// <summary>Creates the exception wrapping the parser's error.</summary>
     public ScoringModelException(string message, Exception innerException)
         : base(message, innerException)

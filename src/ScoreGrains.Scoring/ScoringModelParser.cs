@@ -33,12 +33,12 @@ internal static partial class ScoringModelParser
         }
         catch (JsonException e)
         {
-            throw new ScoringModelException($"Model JSON is invalid at '{e.Path ?? "$"}': {e.Message}", e);
+            throw new ScoringModelException($"Model JSON is invalid at '{e.Path ?? "$"}': {e.Message}", e) { Field = e.Path ?? "$" };
         }
 
         if (doc is null)
         {
-            throw new ScoringModelException("Model JSON is null.");
+            throw new ScoringModelException("Model JSON is null.") { Field = "$" };
         }
 
         return Build(doc);
@@ -258,7 +258,7 @@ internal static partial class ScoringModelParser
 
     private static string Quote(string? text) => text is null ? "null" : $"\"{text}\"";
 
-    private static ScoringModelException Error(string path, string problem) => new($"Model field '{path}' {problem}.");
+    private static ScoringModelException Error(string path, string problem) => new($"Model field '{path}' {problem}.") { Field = path };
 
     [GeneratedRegex("^[a-z0-9_]+(\\.[a-z0-9_]+)*$")]
     private static partial Regex SignalTypePattern();

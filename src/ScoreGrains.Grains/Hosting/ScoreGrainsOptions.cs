@@ -11,6 +11,13 @@ public sealed class ScoreGrainsOptions
     [Required]
     public string ModelsDirectory { get; set; } = "cluster-config/models";
 
+    /// <summary>
+    /// How often a silo looks for models uploaded on another silo (<c>PUT /v1/models/{kind}</c>): one indexed query
+    /// per interval, and the longest a new model takes to reach every silo.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ModelPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Largest batch accepted in one call (HTTP or client).</summary>
     [Range(1, 100_000)]
     public int MaxBatchSize { get; set; } = 5_000;

@@ -4,10 +4,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ScoreGrains.Grains.Ingest;
+using ScoreGrains.Grains.Models;
 using ScoreGrains.Grains.Notifications;
 using ScoreGrains.Grains.Observability;
 using ScoreGrains.Grains.Subjects;
 using ScoreGrains.Postgres.Journal;
+using ScoreGrains.Postgres.Models;
 using ScoreGrains.Scoring;
 
 namespace ScoreGrains.Grains.Hosting;
@@ -34,8 +36,11 @@ public static class ScoreGrainsSiloBuilderExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.AddSingleton(TimeProvider.System);
-        silo.Services.AddSingleton(sp => ModelCatalog.LoadDirectory(
-            Path.Combine(AppContext.BaseDirectory, sp.GetRequiredService<IOptions<ScoreGrainsOptions>>().Value.ModelsDirectory)));
+        silo.Services.AddSingleton(sp => new ActiveModels(ModelCatalog.LoadDirectory(
+            Path.Combine(AppContext.BaseDirectory, sp.GetRequiredService<IOptions<ScoreGrainsOptions>>().Value.ModelsDirectory))));
+        silo.Services.AddSingleton<ModelStore>();
+        silo.Services.AddSingleton<ModelSync>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ModelSync>());
 
         // No prepared statements for our own queries: a prepared statement soon gets PostgreSQL's generic plan, which
         // (before PostgreSQL 18) locks and sets up all 32 journal partitions and their indexes on every execution,

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using ScoreGrains.Contracts;
+using ScoreGrains.Grains.Models;
 using ScoreGrains.Scoring;
 
 namespace ScoreGrains.Grains.Notifications;
@@ -8,16 +10,20 @@ namespace ScoreGrains.Grains.Notifications;
 /// cost of three counter updates per activation, deactivation and crossing (no scan of millions of subjects).
 /// The subject grain reports its band on activation and deactivation, and each change of band once it is stored.
 /// </summary>
+/// <remarks>
+/// Counted by band name, not by position: an uploaded model may rename or add bands while subjects of the old
+/// version are still active and report their old band when they leave.
+/// </remarks>
 public sealed class SubjectBandTally
 {
-    private readonly ScoringModel[] _models;
-    private readonly long[][] _counts;
+    private readonly ActiveModels _models;
+    private readonly ConcurrentDictionary<string, long>[] _counts;
 
-    public SubjectBandTally(ModelCatalog models)
+    public SubjectBandTally(ActiveModels models)
     {
         ArgumentNullException.ThrowIfNull(models);
-        _models = [.. SubjectKinds.All.Select(models.For)];
-        _counts = [.. _models.Select(m => new long[m.Bands.Count])];
+        _models = models;
+        _counts = [.. SubjectKinds.All.Select(_ => new ConcurrentDictionary<string, long>(StringComparer.Ordinal))];
     }
 
     /// <summary>A subject of <paramref name="kind"/> became active in <paramref name="band"/>.</summary>
@@ -36,26 +42,15 @@ public sealed class SubjectBandTally
     /// <summary>Active subjects per band of <paramref name="kind"/>, lowest band first.</summary>
     public IReadOnlyList<BandCount> Snapshot(SubjectKind kind)
     {
-        var bands = _models[(int)kind].Bands;
         var counts = _counts[(int)kind];
-        return [.. bands.Select((band, i) => new BandCount(band.Name, Math.Max(0, Interlocked.Read(ref counts[i]))))];
+        return [.. _models.For(kind).Bands.Select(band => new BandCount(band.Name, Math.Max(0, counts.GetValueOrDefault(band.Name))))];
     }
 
     private void Add(string kind, string band, long delta)
     {
-        if (!SubjectKinds.TryParse(kind, out var k))
+        if (SubjectKinds.TryParse(kind, out var k))
         {
-            return;
-        }
-
-        var bands = _models[(int)k].Bands;
-        for (var i = 0; i < bands.Count; i++)
-        {
-            if (string.Equals(bands[i].Name, band, StringComparison.Ordinal))
-            {
-                Interlocked.Add(ref _counts[(int)k][i], delta);
-                return;
-            }
+            _counts[(int)k].AddOrUpdate(band, static (_, d) => d, static (_, count, d) => count + d, delta);
         }
     }
 }

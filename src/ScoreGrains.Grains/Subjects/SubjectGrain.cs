@@ -5,6 +5,7 @@ using Orleans.Utilities;
 using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Hosting;
 using ScoreGrains.Grains.Ingest;
+using ScoreGrains.Grains.Models;
 using ScoreGrains.Grains.Notifications;
 using ScoreGrains.Grains.Observability;
 using ScoreGrains.Postgres.Journal;
@@ -29,7 +30,7 @@ namespace ScoreGrains.Grains.Subjects;
 [Reentrant]
 internal sealed class SubjectGrain(
     [PersistentState(StorageNames.SubjectState, StorageNames.Subjects)] IPersistentState<SubjectState> state,
-    ModelCatalog models,
+    ActiveModels models,
     TimeProvider time,
     IOptions<ScoreGrainsOptions> options,
     SignalJournal journal,
@@ -149,6 +150,11 @@ internal sealed class SubjectGrain(
     /// </summary>
     private async Task<IReadOnlyList<SignalOutcome>> ApplyPipelinedAsync(IReadOnlyList<SubjectSignal> signals, CommitTicket? ticket)
     {
+        if (!ReferenceEquals(_model, models.For(_subjectKind)) && Mode == PersistenceMode.Journal)
+        {
+            await RescoreAsync();
+        }
+
         await _gate.EnterPipelinedAsync();
         FoldedSignals fold;
         try
@@ -207,6 +213,40 @@ internal sealed class SubjectGrain(
         }
 
         return fold.Outcomes;
+    }
+
+    /// <summary>
+    /// A model was uploaded since this subject activated: fold its whole journal again with the new model before the
+    /// signal that noticed it, as an activation after a model change does. No crossing is emitted for the rescore
+    /// itself (no signal caused it); the band tally follows, and the next signal's crossing starts from the new band.
+    /// In per-signal and memory modes (no journal to replay) the new model is taken at the next activation.
+    /// </summary>
+    private async Task RescoreAsync()
+    {
+        await EnterExclusiveAsync();
+        try
+        {
+            var model = models.For(_subjectKind);
+            if (ReferenceEquals(model, _model) || _aheadOfStorage)
+            {
+                return;
+            }
+
+            _model = model;
+            state.State = new SubjectState { Sheet = ScoreSheet.Start(model) };
+            await ReplayJournalAsync(CancellationToken.None);
+            _verifyForgotten = state.State.RecentSignalIds.HorizonTicks != 0;
+            if (_talliedBand is { } band && band != Sheet.Band)
+            {
+                bandTally.Crossed(_kind, band, Sheet.Band);
+            }
+
+            _talliedBand = Sheet.Band;
+        }
+        finally
+        {
+            _gate.ExitExclusive();
+        }
     }
 
     /// <summary>The per-signal baseline: the stock storage writes the whole state, so one call at a time.</summary>

@@ -3,7 +3,7 @@ using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Notifications;
 using ScoreGrains.Grains.Observability;
 using ScoreGrains.Postgres.Crossings;
-using ScoreGrains.Scoring;
+using ScoreGrains.Grains.Models;
 using ScoreGrains.Silo.Security;
 
 namespace ScoreGrains.Silo.Notifications;
@@ -29,7 +29,7 @@ internal static class CrossingEndpoints
             .RequireRole(Roles.Reader);
     }
 
-    private static async Task<IResult> ReadPageAsync(HttpRequest request, ModelCatalog models, CrossingFeedReader reader, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadPageAsync(HttpRequest request, ActiveModels models, CrossingFeedReader reader, CancellationToken cancellationToken)
     {
         var parsed = CrossingRequest.Parse(request, models, out var errors);
         if (errors.Count > 0)
@@ -45,7 +45,7 @@ internal static class CrossingEndpoints
 
     private static async Task<IResult> StreamAsync(
         HttpContext http,
-        ModelCatalog models,
+        ActiveModels models,
         CrossingTail tail,
         CrossingFeedReader reader,
         ScoreGrainsMetrics metrics,

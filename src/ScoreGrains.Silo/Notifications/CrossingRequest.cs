@@ -1,4 +1,5 @@
 using ScoreGrains.Contracts;
+using ScoreGrains.Grains.Models;
 using ScoreGrains.Scoring;
 using ScoreGrains.Silo.Api;
 
@@ -14,7 +15,7 @@ internal sealed record CrossingRequest(CrossingFilter Filter, long? After, int L
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1_000;
 
-    public static CrossingRequest Parse(HttpRequest request, ModelCatalog models, out Dictionary<string, string[]> errors)
+    public static CrossingRequest Parse(HttpRequest request, ActiveModels models, out Dictionary<string, string[]> errors)
     {
         errors = [];
         var query = request.Query;
@@ -32,7 +33,7 @@ internal sealed record CrossingRequest(CrossingFilter Filter, long? After, int L
         }
 
         var bands = Split(query["band"]);
-        var known = models.Models
+        var known = models.Current.Models
             .Where(m => kind is null || SubjectKinds.ToKey(m.Kind) == kind)
             .SelectMany(m => m.Bands.Select(b => b.Name))
             .ToHashSet(StringComparer.Ordinal);

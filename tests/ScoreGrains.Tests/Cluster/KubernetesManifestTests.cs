@@ -4,6 +4,7 @@ using k8s.Models;
 using Microsoft.Extensions.Configuration;
 using ScoreGrains.Silo.Hosting;
 using ScoreGrains.Silo.Observability;
+using ScoreGrains.Silo.Security;
 
 namespace ScoreGrains.Tests.Cluster;
 
@@ -73,6 +74,10 @@ public sealed class KubernetesManifestTests
         var cluster = configuration.GetSection(ScoreGrainsClusterOptions.Section).Get<ScoreGrainsClusterOptions>()!;
         Assert.Contains(cluster.Clustering, ClusteringModes.All);
         Assert.Null(cluster.AdvertisedAddress); // the pod's IP, set by Orleans' Kubernetes hosting
+
+        // Listening beyond loopback, the silo starts only with keys required.
+        Assert.False(SecurityExtensions.IsLoopback(configuration["Urls"]!));
+        Assert.Equal("keys", configuration["ScoreGrains:Security:Mode"]);
     }
 
     [Fact]

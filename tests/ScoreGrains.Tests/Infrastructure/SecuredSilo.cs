@@ -21,15 +21,22 @@ public sealed class SecuredSilo : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private SecuredSilo(WebApplication app, Uri address, IReadOnlyDictionary<string, string> keys, FakeLogCollector log)
+    private SecuredSilo(WebApplication app, Uri address, IReadOnlyDictionary<string, string> keys, FakeLogCollector log, string serviceId, string modelsDirectory)
     {
         _app = app;
         Address = address;
         Keys = keys;
         Log = log;
+        ServiceId = serviceId;
+        ModelsDirectory = modelsDirectory;
     }
 
     public Uri Address { get; }
+
+    public string ServiceId { get; }
+
+    /// <summary>Its own copy of the models directory: an upload writes there, not into the tests' shared one.</summary>
+    public string ModelsDirectory { get; }
 
     /// <summary>The keys by name: producer, reader, admin, revoked (a reader), limited (a producer).</summary>
     public IReadOnlyDictionary<string, string> Keys { get; }
@@ -55,12 +62,14 @@ public sealed class SecuredSilo : IAsyncDisposable
             $"--Logging:LogLevel:{AccessAudit.Category}=Information",
         ];
 
+        var models = CopyOfModels();
+        settings = [.. settings, $"--ScoreGrains:ModelsDirectory={models}", "--ScoreGrains:ModelPollInterval=00:00:00.200"];
         var httpPort = LoopbackPort.Free();
         var app = await ScoreGrainsHost.BuildAsync(HostArguments.For(connectionString, serviceId, httpPort, settings));
         var log = new FakeLogCollector();
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(new FakeLoggerProvider(log));
         await app.StartAsync();
-        return new SecuredSilo(app, new Uri($"http://127.0.0.1:{httpPort}"), keys, log);
+        return new SecuredSilo(app, new Uri($"http://127.0.0.1:{httpPort}"), keys, log, serviceId, models);
     }
 
     /// <summary>An HTTP client sending the named key (or none when <paramref name="keyName"/> is null).</summary>
@@ -75,10 +84,23 @@ public sealed class SecuredSilo : IAsyncDisposable
         return http;
     }
 
+    /// <summary>A fresh copy of the shipped models in a temporary folder.</summary>
+    public static string CopyOfModels()
+    {
+        var copy = Directory.CreateTempSubdirectory("scoregrains-models-").FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "cluster-config", "models"), "*.json"))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        return copy;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Directory.Delete(ModelsDirectory, recursive: true);
     }
 
     private static string[] KeySettings(string name, string key, string role) =>

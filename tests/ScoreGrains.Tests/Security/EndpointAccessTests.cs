@@ -28,6 +28,8 @@ public sealed class EndpointAccessTests(ClusterFixture fixture)
         ["GET /v1/crossings/stream"] = Roles.Reader,
         ["GET /v1/stats"] = Roles.Reader,
         ["GET /v1/stats/stream"] = Roles.Reader,
+        ["GET /v1/models"] = Roles.Reader,
+        ["PUT /v1/models/{kind}"] = Roles.Admin,
         ["* /metrics"] = Roles.Reader,
         ["* /healthz"] = Anonymous,
         ["* /healthz/ready"] = Anonymous,
