@@ -1,9 +1,11 @@
 namespace ScoreGrains.Client;
 
-/// <summary>Settings under <c>ScoreGrains:Client</c>: where the cluster's gateways are and which cluster it is.</summary>
+/// <summary>Settings under <c>ScoreGrains:Client</c>: where the cluster's gateways are, which cluster it is, and its TLS.</summary>
 public sealed class ScoreGrainsClientOptions
 {
     public const string Section = "ScoreGrains:Client";
+
+    public const string TlsSection = Section + ":Tls";
 
     /// <summary>The silo's default gateway.</summary>
     public const string DefaultGateway = "127.0.0.1:30000";
@@ -14,4 +16,7 @@ public sealed class ScoreGrainsClientOptions
     public string ServiceId { get; set; } = "scoregrains";
 
     public string ClusterId { get; set; } = "scoregrains";
+
+    /// <summary>Unset: plain TCP to the gateway. Set: TLS with this client's certificate, and the silo's checked against the authority.</summary>
+    public ClientTlsOptions? Tls { get; set; }
 }

@@ -7,6 +7,8 @@ public sealed class ScoreGrainsClusterOptions
 {
     public const string Section = "ScoreGrains:Cluster";
 
+    public const string TlsSection = Section + ":Tls";
+
     /// <summary>
     /// <c>localhost</c> (one node, the default), <c>postgres</c> (Orleans' ADO.NET membership in the same database as the
     /// journal, for many silos) or <c>kubernetes</c> (the PostgreSQL membership, with Orleans' Kubernetes hosting taking the
@@ -48,4 +50,10 @@ public sealed class ScoreGrainsClusterOptions
     /// </summary>
     [Range(1, 10)]
     public int MissedProbesLimit { get; set; } = 3;
+
+    /// <summary>
+    /// Unset: silo-to-silo and gateway traffic is plain TCP (trusting the network it runs on). Set: both are TLS and
+    /// need a certificate from the cluster's authority at both ends, so a client without one is refused.
+    /// </summary>
+    public ClusterTlsOptions? Tls { get; set; }
 }

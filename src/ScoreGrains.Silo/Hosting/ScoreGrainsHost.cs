@@ -36,8 +36,9 @@ public static class ScoreGrainsHost
     /// is stopped after the app has stopped, so the silo can still write its last state on the way down.
     /// </summary>
     /// <exception cref="InvalidOperationException">
-    /// A setting under <c>ScoreGrains</c> that nothing reads (<see cref="UnknownSettings"/>), or cluster settings that
-    /// cannot make a cluster (<see cref="ClusteringSiloBuilderExtensions.ReadClusterOptions"/>).
+    /// A setting under <c>ScoreGrains</c> that nothing reads (<see cref="UnknownSettings"/>), cluster settings that
+    /// cannot make a cluster (<see cref="ClusteringSiloBuilderExtensions.ReadClusterOptions"/>), or TLS files that
+    /// cannot serve (<see cref="TlsSiloBuilderExtensions.ReadTls"/>).
     /// </exception>
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
     {
@@ -51,6 +52,7 @@ public static class ScoreGrainsHost
         builder.AddScoreGrainsSecurity(HttpUrls(builder.Configuration));
 
         var cluster = ClusteringSiloBuilderExtensions.ReadClusterOptions(builder.Configuration);
+        var tls = TlsSiloBuilderExtensions.ReadTls(cluster);
         var database = await ScoreGrainsDatabase.OpenAsync(builder.Configuration, builder.Environment, cancellationToken);
         try
         {
@@ -58,7 +60,7 @@ public static class ScoreGrainsHost
             var orleansDashboard = builder.Configuration.GetValue<bool>(OrleansDashboardSetting);
             builder.UseOrleans(silo =>
             {
-                silo.UseScoreGrainsClustering(cluster, database.ConnectionString).AddScoreGrains(database.ConnectionString);
+                silo.UseScoreGrainsClustering(cluster, database.ConnectionString).UseScoreGrainsTls(tls).AddScoreGrains(database.ConnectionString);
                 if (orleansDashboard)
                 {
                     silo.AddDashboard();
@@ -70,6 +72,11 @@ public static class ScoreGrainsHost
 
             var app = builder.Build();
             app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            if (tls is not null)
+            {
+                app.Lifetime.ApplicationStopped.Register(tls.Dispose);
+            }
+
             app.UseScoreGrainsErrorResponses();
             app.UseScoreGrainsDashboardFiles();
             app.UseScoreGrainsSecurity();
@@ -85,6 +92,7 @@ public static class ScoreGrainsHost
         }
         catch
         {
+            tls?.Dispose();
             await database.DisposeAsync();
             throw;
         }

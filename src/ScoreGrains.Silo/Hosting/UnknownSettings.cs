@@ -31,6 +31,12 @@ internal static class UnknownSettings
         [Security.SecurityOptions.Section] = typeof(Security.SecurityOptions),
     };
 
+    // Sections inside a section (a property holding an options class), and the options class each binds to.
+    private static readonly Dictionary<string, Type> Subsections = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [ScoreGrainsClusterOptions.TlsSection] = typeof(ClusterTlsOptions),
+    };
+
     // Sections of named entries (one per key name), and the options class each entry binds to.
     private static readonly Dictionary<string, Type> NamedEntries = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -58,6 +64,11 @@ internal static class UnknownSettings
             {
                 unknown.Add($"'{setting.Path}' ({Known(typeof(ScoreGrainsOptions), ScoreGrainsOptions.Section)}; sections: {string.Join(", ", Sections.Keys)})");
             }
+        }
+
+        foreach (var (section, options) in Subsections)
+        {
+            unknown.AddRange(configuration.GetSection(section).GetChildren().Where(s => !IsSetting(options, s.Key)).Select(s => $"'{s.Path}' ({Known(options, section)})"));
         }
 
         foreach (var (section, options) in NamedEntries)
