@@ -74,9 +74,8 @@ public static class SecurityExtensions
     /// <summary>An http(s) URL whose host is 127.0.0.0/8, ::1 or localhost; <c>*</c>, <c>+</c>, 0.0.0.0 and [::] are not.</summary>
     public static bool IsLoopback(string url)
     {
-        var host = url.Split("://", 2) is [_, var rest] ? rest : url;
-        host = host.Split('/', 2)[0];
-        host = host.StartsWith('[') ? host[1..host.IndexOf(']', StringComparison.Ordinal)] : host.Split(':')[0];
+        // Kestrel's own parser of Urls entries; it keeps IPv6 hosts in brackets.
+        var host = BindingAddress.Parse(url).Host.Trim('[', ']');
         return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -138,7 +137,7 @@ public sealed class GatewayTlsTests(ClusterFixture fixture) : IDisposable
         await using var second = await StartSiloAsync(_certificates.Issue("cluster-ca", "silo-2"), authority, serviceId, cluster);
 
         // /v1/stats counts the silos that reported to one grain, on one of them: the other's report crossed silo-to-silo TLS.
-        await WaitForSilosAsync(first.HttpAddress, 2);
+        await ClusterStatsProbe.WaitForSilosAsync(first.HttpAddress, 2, TimeSpan.FromSeconds(60));
     }
 
     [Fact]
@@ -278,29 +277,6 @@ public sealed class GatewayTlsTests(ClusterFixture fixture) : IDisposable
         }
 
         return found;
-    }
-
-    private static async Task WaitForSilosAsync(Uri silo, int count)
-    {
-        using var http = new HttpClient { BaseAddress = silo, Timeout = TimeSpan.FromSeconds(10) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        var seen = 0;
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await http.GetAsync("/v1/stats");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                seen = (await response.Content.ReadFromJsonAsync<ClusterStats>(ApiJson.Options))!.Silos;
-                if (seen >= count)
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"/v1/stats counted {seen} silos, not {count}, within 60 s: the silos did not reach each other over TLS.");
     }
 
     private enum RefusedBy

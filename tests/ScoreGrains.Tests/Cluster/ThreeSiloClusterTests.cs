@@ -37,7 +37,7 @@ public sealed class ThreeSiloClusterTests(ClusterFixture fixture)
         try
         {
             await Task.WhenAll(Enumerable.Range(0, 3).Select(async i => silos[i] = await SiloProcess.StartAsync(connectionString, serviceId, ports[i], cluster)));
-            await WaitForSilosAsync(silos[0]!.HttpAddress, 3);
+            await ClusterStatsProbe.WaitForSilosAsync(silos[0]!.HttpAddress, 3, Stage);
 
             // The producer posts to silos 1 and 2 while silo 3 lives; during the rolling restart, to whichever are up.
             var targets = new[] { true, true, false };
@@ -184,30 +184,6 @@ public sealed class ThreeSiloClusterTests(ClusterFixture fixture)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT coalesce(max(sequence), 0) FROM crossings", connection);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    /// <summary>Waits until /v1/stats counts <paramref name="count"/> silos: the cluster has formed.</summary>
-    private static async Task WaitForSilosAsync(Uri silo, int count)
-    {
-        using var http = new HttpClient { BaseAddress = silo, Timeout = TimeSpan.FromSeconds(10) };
-        var deadline = DateTime.UtcNow + Stage;
-        var seen = 0;
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await http.GetAsync("/v1/stats");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                seen = (await response.Content.ReadFromJsonAsync<ClusterStats>(ApiJson.Options))!.Silos;
-                if (seen >= count)
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"/v1/stats counted {seen} silos, not {count}, within {Stage}.");
     }
 
     private static async Task DisposeAsync(SiloProcess?[] silos, int i)
