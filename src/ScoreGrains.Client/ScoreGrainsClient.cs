@@ -16,13 +16,22 @@ public sealed class ScoreGrainsClient(IClusterClient cluster)
     }
 
     /// <summary>Reads a subject's score with its breakdown and reasons.</summary>
-    public Task<SubjectScore> GetScoreAsync(string kind, string id)
+    public Task<SubjectScore> GetScoreAsync(string kind, string id) => Subject(kind, id).GetScoreAsync();
+
+    /// <summary>
+    /// Reads a subject's score as the system held it at <paramref name="asOf"/> (replayed from the journal; see
+    /// <see cref="ISubjectGrain.GetScoreAsync(DateTimeOffset)"/>).
+    /// </summary>
+    public Task<SubjectScore> GetScoreAsync(string kind, string id, DateTimeOffset asOf) => Subject(kind, id).GetScoreAsync(asOf);
+
+    private ISubjectGrain Subject(string kind, string id)
     {
+        ArgumentNullException.ThrowIfNull(kind);
         if (!SubjectKey.IsValidId(id))
         {
             throw new ArgumentException($"A subject id is {SubjectKey.IdRule}.", nameof(id));
         }
 
-        return cluster.GetGrain<ISubjectGrain>(SubjectKey.Format(kind.ToLowerInvariant(), id)).GetScoreAsync();
+        return cluster.GetGrain<ISubjectGrain>(SubjectKey.Format(kind.ToLowerInvariant(), id));
     }
 }

@@ -31,4 +31,14 @@ public interface ISubjectGrain : IGrainWithStringKey
     /// <summary>The current score with its breakdown and reasons.</summary>
     [Alias("GetScore")]
     Task<SubjectScore> GetScoreAsync();
+
+    /// <summary>
+    /// The score as the system held it at <paramref name="asOf"/>: the signals recorded up to then, folded again from the
+    /// journal in journal order with the model in use now (the answer's model version says which), exactly as the
+    /// plain read would have answered at that moment under that model. Before the subject's first signal it is the
+    /// start score with no signals. Needs the journal (journal mode); a time after now is an
+    /// <see cref="ArgumentOutOfRangeException"/> naming <c>asOf</c>.
+    /// </summary>
+    [Alias("GetScoreAsOf")]
+    Task<SubjectScore> GetScoreAsync(DateTimeOffset asOf);
 }

@@ -44,8 +44,6 @@ internal sealed class SubjectGrain(
     SnapshotPause snapshotPause,
     ILogger<SubjectGrain> logger) : Grain, ISubjectGrain, ISubjectIngestGrain
 {
-    private const int ReasonsPerCrossing = 3;
-
     private readonly ScoreGrainsOptions _options = options.Value;
     private readonly ICrossingSink[] _crossingSinks = [.. crossingSinks];
     private readonly AppendGate _gate = new();
@@ -384,7 +382,7 @@ internal sealed class SubjectGrain(
             fold.Entries.Add(entry);
             if (effect.CrossedBand)
             {
-                var reasons = ToScoreReasons(ScoringEngine.Explain(_model, Sheet, ReasonsPerCrossing).Reasons);
+                var reasons = ToScoreReasons(ScoringEngine.Explain(_model, Sheet, SubjectScore.PrincipalReasons).Reasons);
                 (fold.Crossings ??= []).Add(CrossingFor(entry, reasons));
                 (fold.CrossingReasons ??= []).Add(reasons);
             }
@@ -418,21 +416,58 @@ internal sealed class SubjectGrain(
                 throw new SubjectUnavailableException($"{_key} could not store its latest signals and is reloading; retry.");
             }
 
-            var explanation = ScoringEngine.Explain(_model, Sheet);
-            return new SubjectScore(
-                _kind,
-                _id,
-                explanation.Score,
-                explanation.Band,
-                explanation.ModelVersion,
-                explanation.SignalCount,
-                [.. explanation.Dimensions.Select(d => new DimensionBreakdown(d.Name, d.Points, d.Cap, d.Weight, d.Contribution))],
-                ToScoreReasons(explanation.Reasons));
+            return ToSubjectScore(_model, Sheet);
         }
         finally
         {
             _gate.ExitExclusive();
         }
+    }
+
+    public async Task<SubjectScore> GetScoreAsync(DateTimeOffset asOf)
+    {
+        if (asOf > time.GetUtcNow())
+        {
+            throw new ArgumentOutOfRangeException(nameof(asOf), $"asOf {asOf:O} is in the future; the score at a past time is replayed from the journal, and the current one is the plain read.");
+        }
+
+        if (Mode != PersistenceMode.Journal)
+        {
+            throw new NotSupportedException("The score at a past time is replayed from the journal: it needs ScoreGrains:PersistenceMode=journal.");
+        }
+
+        // Every signal this subject acknowledged before asOf is committed once the appends in flight are: wait for them,
+        // then replay without holding the gate (signals keep flowing; a replay of a long journal never blocks them).
+        await EnterExclusiveAsync();
+        _gate.ExitExclusive();
+        var model = _model;
+        var sheet = ScoreSheet.Start(model);
+        var stored = ToJournalPrecision(asOf);
+        await foreach (var entry in journalReader.ReadAfterAsync(_key, 0))
+        {
+            // The rule of ReplayJournalAsync, limited to what was recorded by asOf.
+            var signal = new ScoringSignal(entry.SignalId, entry.SignalType, entry.Value, entry.OccurredAt);
+            if (entry.RecordedAt <= stored && ScoringEngine.Validate(model, signal, entry.RecordedAt) is null)
+            {
+                ScoringEngine.Apply(model, sheet, signal);
+            }
+        }
+
+        return ToSubjectScore(model, sheet);
+    }
+
+    private SubjectScore ToSubjectScore(ScoringModel model, ScoreSheet sheet)
+    {
+        var explanation = ScoringEngine.Explain(model, sheet, SubjectScore.PrincipalReasons);
+        return new SubjectScore(
+            _kind,
+            _id,
+            explanation.Score,
+            explanation.Band,
+            explanation.ModelVersion,
+            explanation.SignalCount,
+            [.. explanation.Dimensions.Select(d => new DimensionBreakdown(d.Name, d.Points, d.Cap, d.Weight, d.Contribution))],
+            ToScoreReasons(explanation.Reasons));
     }
 
     /// <summary>Ids of signals that left the recent-id ring but are in the journal: retries of old signals.</summary>

@@ -30,6 +30,7 @@ internal static class ScoreGrainsApiExtensions
         app.MapOpenApi().AllowAnonymous();
         app.MapSignalEndpoints();
         app.MapSubjectEndpoints();
+        app.MapSubjectExportEndpoint();
         app.MapModelEndpoints();
         return app;
     }

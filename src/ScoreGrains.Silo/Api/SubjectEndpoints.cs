@@ -6,14 +6,17 @@ using ScoreGrains.Silo.Security;
 
 namespace ScoreGrains.Silo.Api;
 
-internal static class SubjectEndpoints
+internal static partial class SubjectEndpoints
 {
     public static void MapSubjectEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/subjects/{kind}/{id}", GetSubjectAsync)
             .WithName("GetSubject")
             .WithSummary("Read a subject's score")
-            .WithDescription("Score, band, model version, the per-dimension breakdown and the reasons (key factors) that moved the score most.")
+            .WithDescription(
+                "Score, band, model version, the per-dimension breakdown and the principal reasons (at most four key factors, largest impact first). "
+                + "With asOf (an RFC 3339 time with its offset, not in the future): the score as the system held it then, replayed from the journal "
+                + "with the model in use now; before the subject's first signal, the start score with signalCount 0.")
             .RequireRole(Roles.Reader)
             .Audited();
 
@@ -70,21 +73,46 @@ internal static class SubjectEndpoints
     }
 
     private static async Task<Results<Ok<SubjectScore>, ValidationProblem, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ProblemHttpResult>> GetSubjectAsync(
-        string kind, string id, IGrainFactory grains, HttpContext http)
+        string kind, string id, string? asOf, IGrainFactory grains, TimeProvider time, HttpContext http)
     {
         if (!TryKey(kind, id, out var key, out var problem))
         {
             return problem;
         }
 
+        DateTimeOffset? at = null;
+        if (asOf is not null)
+        {
+            if (!TryParseRfc3339(asOf, out var parsed))
+            {
+                return Invalid("asOf", "asOf must be an RFC 3339 time with its offset, such as 2026-12-01T09:30:00Z.");
+            }
+
+            if (parsed > time.GetUtcNow())
+            {
+                return Invalid("asOf", $"asOf {parsed:O} is in the future; leave it out for the current score.");
+            }
+
+            at = parsed;
+        }
+
+        var subject = grains.GetGrain<ISubjectGrain>(key);
         SubjectScore score;
         try
         {
-            score = await grains.GetGrain<ISubjectGrain>(key).GetScoreAsync();
+            score = at is { } past ? await subject.GetScoreAsync(past) : await subject.GetScoreAsync();
+            if (score.SignalCount == 0 && at is not null && (await subject.GetScoreAsync()).SignalCount > 0)
+            {
+                return TypedResults.Ok(score); // the subject exists, but had no signal yet at asOf: its start score
+            }
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
             return Unavailable(http, exception);
+        }
+        catch (NotSupportedException exception)
+        {
+            return Invalid("asOf", exception.Message);
         }
 
         if (score.SignalCount == 0)
@@ -99,6 +127,17 @@ internal static class SubjectEndpoints
 
         return TypedResults.Ok(score);
     }
+
+    /// <summary>An RFC 3339 date-time: a date, a time and an offset (Z or ±hh:mm); a local time without one is refused.</summary>
+    private static bool TryParseRfc3339(string text, out DateTimeOffset time)
+    {
+        time = default;
+        return Rfc3339().IsMatch(text)
+            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out time);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex Rfc3339();
 
     /// <summary>
     /// A subject call that failed because the subject cannot answer now: it is reloading after a failed write, its

@@ -23,6 +23,7 @@ public sealed class EndpointAccessTests(ClusterFixture fixture)
         ["POST /v1/signals"] = Roles.Producer,
         ["GET /v1/subjects/{kind}/{id}"] = Roles.Reader,
         ["GET /v1/subjects/{kind}/{id}/history"] = Roles.Reader,
+        ["GET /v1/subjects/{kind}/{id}/export"] = Roles.Reader,
         ["GET /v1/subjects/{kind}/{id}/stream"] = Roles.Reader,
         ["GET /v1/crossings"] = Roles.Reader,
         ["GET /v1/crossings/stream"] = Roles.Reader,

@@ -26,6 +26,25 @@ public sealed class SubjectGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheScoreAtAPastTimeIsTheFoldOfTheSignalsRecordedByThen()
+    {
+        var id = Signals.NewId();
+        var subject = fixture.Cluster.Client.GetGrain<ISubjectGrain>($"company/{id}");
+        await Ingest.IngestAsync([Signals.For("company", id, "tax.arrears", occurredAt: Signals.Now.AddDays(-2))]);
+        var first = await subject.GetScoreAsync();
+        var between = DateTimeOffset.UtcNow;
+        await Ingest.IngestAsync([Signals.For("company", id, "tax.paid_on_time", occurredAt: Signals.Now.AddDays(-1))]);
+
+        var then = await subject.GetScoreAsync(between);
+
+        Assert.Equal(1, then.SignalCount);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(first.Score), BitConverter.DoubleToInt64Bits(then.Score));
+        Assert.Equal(2, (await subject.GetScoreAsync(DateTimeOffset.UtcNow)).SignalCount);
+        var future = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => subject.GetScoreAsync(DateTimeOffset.UtcNow.AddHours(1)));
+        Assert.StartsWith("asOf", future.Message, StringComparison.Ordinal); // Orleans carries the message, not ParamName
+    }
+
+    [Fact]
     public async Task ADuplicateSignalIdIsNotCountedTwice()
     {
         var id = Signals.NewId();
