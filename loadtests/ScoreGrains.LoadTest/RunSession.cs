@@ -52,6 +52,11 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
             return await RunJournalComparisonAsync(models, catalog, picker, token);
         }
 
+        if (options.Mode == RunMode.Spread)
+        {
+            return await RunSpreadAsync(catalog, token);
+        }
+
         if (options.Mode is RunMode.ClusterScale or RunMode.ClusterKill)
         {
             return await RunClusterAsync(models, Generator, token);
@@ -171,7 +176,7 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
 
         var metrics = new RunMetrics();
         var cpu = new CpuMeter();
-        var comparison = new JournalComparison(options, _runId, models, GeneratorsFor, metrics, Log);
+        var comparison = new JournalComparison(options, _runId, models, catalog, GeneratorsFor, metrics, Log);
         JournalComparisonResult? result = null;
         await new ProgressDisplay(metrics, options.PlainProgressEvery).RunAsync(async () => result = await comparison.RunAsync(token));
         var cpuUse = cpu.Sample();
@@ -191,6 +196,49 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
             ProcessCpuPercent = cpuUse.Process,
             // Each mode's server is started and stopped within the run, so none runs at both ends: PostgreSQL's
             // share is given per phase and per raw COPY stretch instead.
+            PostgresCpuPercent = null,
+            MachineCpuPercent = cpuUse.Machine,
+            Intervals = metrics.Samples,
+            Problems = [.. metrics.Problems.Select(p => $"{p.Value:N0} x {p.Key}")],
+            Failures = failures,
+            ExitCode = interrupted() ? LoadTestApp.ExitInterrupted : failures.Count > 0 ? LoadTestApp.ExitFailed : LoadTestApp.ExitPassed,
+        };
+    }
+
+    private async Task<RunReport> RunSpreadAsync(SignalCatalog catalog, CancellationToken stop)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        deadline.CancelAfter(options.Duration);
+        var metrics = new RunMetrics();
+        var cpu = new CpuMeter();
+        var run = new Spread.SpreadRun(options, _runId, catalog, metrics, Log);
+        Spread.SpreadResult? result = null;
+        await new ProgressDisplay(metrics, options.PlainProgressEvery).RunAsync(async () => result = await run.RunAsync(deadline.Token));
+        var cpuUse = cpu.Sample();
+        var totals = metrics.Snapshot();
+        var failures = new List<string>();
+        if (totals.Acked == 0)
+        {
+            failures.Add("nothing was acknowledged");
+        }
+
+        var errorRate = (double)totals.Errors / Math.Max(totals.Sent, 1);
+        if (errorRate > options.MaxErrorRate)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{totals.Errors:N0} errors ({errorRate:P3}) > --max-error-rate {options.MaxErrorRate:P3}"));
+        }
+
+        var targets = string.Join(", then ", options.SpreadTargets.Select(t => t == "http"
+            ? options.Urls.Count > 0 ? $"HTTP to the silo at {options.Urls[0]}" : "HTTP to a silo process on its own durable embedded PostgreSQL"
+            : "a silo in this process on its own durable embedded PostgreSQL"));
+        return Report(targets) with
+        {
+            Phases = run.Phases,
+            Spread = result,
+            Totals = totals,
+            ActiveSubjects = run.ActiveSubjects,
+            Latency = LatencySummary.From(metrics.Total),
+            ProcessCpuPercent = cpuUse.Process,
             PostgresCpuPercent = null,
             MachineCpuPercent = cpuUse.Machine,
             Intervals = metrics.Samples,

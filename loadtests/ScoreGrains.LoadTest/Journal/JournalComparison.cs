@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ScoreGrains.LoadTest.Generation;
 using ScoreGrains.LoadTest.Options;
 using ScoreGrains.LoadTest.Running;
+using ScoreGrains.LoadTest.Spread;
 using ScoreGrains.LoadTest.Targets;
 using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Scoring;
@@ -40,6 +41,9 @@ public sealed record ModeFigures(
     long RowsCommittedAtSaturation,
     JournalStorage? Storage)
 {
+    /// <summary>The second workload beside Zipf: spread traffic over few, then many uniform subjects, on the same silo.</summary>
+    public Spread.SpreadPair? Spread { get; init; }
+
     public double? RowsPerCommit => Commits == 0 ? null : (double)Rows / Commits;
 
     public double? RowsPerCommitAtSaturation => CommitsAtSaturation == 0 ? null : (double)RowsCommittedAtSaturation / CommitsAtSaturation;
@@ -112,10 +116,14 @@ public sealed class JournalComparison(
     LoadTestOptions options,
     string runId,
     ModelCatalog models,
+    SignalCatalog catalog,
     Func<string, Func<int, DateTimeOffset, SignalGenerator>> generators,
     RunMetrics metrics,
     Action<string> log)
 {
+    // Spread traffic runs closed loop, as the saturated phase does, whatever rate the search started from.
+    private readonly SpreadWorkload _spread = new(options.With(o => o.Rate = 0), catalog, metrics, log);
+
     private static readonly TimeSpan StepRamp = TimeSpan.FromSeconds(2);
     private readonly long _started = Stopwatch.GetTimestamp();
     private double? _fixedRate = options.FixedRate;
@@ -137,8 +145,11 @@ public sealed class JournalComparison(
     // search keeps aside for the fill is the rows still missing at this rate, so it never cuts the fill short.
     private const double FillRateFloor = 20_000;
 
-    // The in-memory silo only activates its subjects (~6,000/s) and runs the closed loop.
-    private TimeSpan InMemoryTime => SaturatedDuration + TimeSpan.FromSeconds(75);
+    // The in-memory silo only activates its subjects (~6,000/s) and runs the closed loop (and the spread workload).
+    private TimeSpan InMemoryTime => SaturatedDuration + TimeSpan.FromSeconds(75) + SpreadTime;
+
+    // Two closed loops of the saturated phase's length, the few subjects' activation, four forced full GCs.
+    private TimeSpan SpreadTime => options.SpreadSubjects > 0 ? (SaturatedDuration * 2) + TimeSpan.FromSeconds(15) : TimeSpan.Zero;
 
     private TimeSpan CopyStretch => TimeSpan.FromSeconds(Math.Max(5, options.StepDuration.TotalSeconds));
 
@@ -241,7 +252,8 @@ public sealed class JournalComparison(
         {
             log($"{persistence}: find-max from {startRate:N0}/s (x{options.StepFactor} per {options.StepDuration.TotalSeconds:0} s step, p99 <= {options.MaxP99.TotalMilliseconds:0} ms)");
             search = new FindMaxSearch(modeOptions, runner.RunPhaseAsync);
-            var keep = SaturatedDuration + TimeSpan.FromSeconds(5) + (atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero);
+            var keep = SaturatedDuration + TimeSpan.FromSeconds(5) + (atFixed is null ? FixedDuration + TimeSpan.FromSeconds(5) : TimeSpan.Zero)
+                + (persistence == "journal" ? SpreadTime : TimeSpan.Zero);
             await search.RunAsync(() => Remaining() - keep - FillReserve(filledJournal), token);
             Phases.AddRange(search.Steps.Select(s => s with { Name = $"{persistence} {s.Name}" }));
             log($"{persistence}: max sustainable {Rate(search.MaxSustainableRate)} (short steps: {Rate(search.ShortStepMax)})");
@@ -278,6 +290,17 @@ public sealed class JournalComparison(
             atFixed = await FixedRateAsync(runner, persistence, _fixedRate.Value, token);
         }
 
+        // The second workload, after Zipf's so that Zipf's figures stay comparable with earlier runs: per-signal is left
+        // out (its spread figure would cost a minute of the search's time and bounds nothing).
+        SpreadPair? spread = null;
+        if (persistence != "per-signal" && options.SpreadSubjects > 0 && !token.IsCancellationRequested)
+        {
+            using var side = new SiloSide(target.HttpAddress, target.DataDirectory, inThisProcess: true);
+            spread = await _spread.RunAsync(persistence, persistence, target, side, modeRunId + "s", options.SpreadFew, options.SpreadSubjects, SaturatedDuration, token);
+            Phases.AddRange(_spread.Phases);
+            _spread.Phases.Clear();
+        }
+
         JournalStorage? storage = null;
         if (persistence == "journal" && target.Services?.GetService<ScoreGrainsDatabase>() is { } database)
         {
@@ -299,7 +322,10 @@ public sealed class JournalComparison(
             rowsAtSaturation,
             commitsAtSaturation,
             rowsCommittedAtSaturation,
-            storage);
+            storage)
+        {
+            Spread = spread,
+        };
     }
 
     private static string Rate(double? rate) => rate is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) + "/s" : "none";

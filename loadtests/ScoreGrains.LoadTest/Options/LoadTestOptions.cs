@@ -180,6 +180,18 @@ public sealed class LoadTestOptions
     /// </summary>
     public bool ClusterAfterLoad { get; set; }
 
+    /// <summary>Spread: the targets, in order (<c>http</c>: a silo process, or the silo at <c>--url</c>; <c>inprocess</c>).</summary>
+    public IList<string> SpreadTargets { get; set; } = ["http", "inprocess"];
+
+    /// <summary>Spread and the journal benchmark: the few subjects the spread workload is compared with (all active first).</summary>
+    public long SpreadFew { get; set; } = 3_000;
+
+    /// <summary>
+    /// Journal benchmark: the many subjects of its second workload, spread traffic (uniform, fresh ids) beside Zipf, on
+    /// the journal's and the in-memory silo (0: off). The spread scenario itself takes <see cref="Subjects"/>.
+    /// </summary>
+    public long SpreadSubjects { get; set; } = 1_000_000;
+
     /// <summary>A copy to change for one part of a run.</summary>
     public LoadTestOptions With(Action<LoadTestOptions> change)
     {

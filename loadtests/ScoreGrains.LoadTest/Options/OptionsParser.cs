@@ -94,7 +94,8 @@ public static class OptionsParser
                 "journal-size" => RunMode.JournalSize,
                 "cluster-scale" => RunMode.ClusterScale,
                 "cluster-kill" => RunMode.ClusterKill,
-                _ => throw new OptionsException($"--mode must be open-loop, find-max, journal-vs-baseline, journal-size, cluster-scale or cluster-kill, not '{value}'."),
+                "spread" => RunMode.Spread,
+                _ => throw new OptionsException($"--mode must be open-loop, find-max, journal-vs-baseline, journal-size, cluster-scale, cluster-kill or spread, not '{value}'."),
             };
                 break;
             case "url": o.Urls.Add(Uri.TryCreate(V(), UriKind.Absolute, out var url) ? url : throw new OptionsException($"--url '{value}' is not an absolute URL.")); break;
@@ -151,6 +152,9 @@ public static class OptionsParser
             case "compare": o.CompareModes = [.. V().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
             case "copy-connections": o.CopyConnections = (int)Number(name, V()); break;
             case "copy-batches": o.CopyBatches = [.. V().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(b => (int)Number(name, b))]; break;
+            case "spread-targets": o.SpreadTargets = [.. V().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant())]; break;
+            case "spread-few": o.SpreadFew = (long)Number(name, V()); break;
+            case "spread-subjects": o.SpreadSubjects = (long)Number(name, V()); break;
             case "replay-samples": o.ReplaySamples = (int)Number(name, V()); break;
             default: throw new OptionsException($"Unknown option --{name}. Run with --help for the list.");
         }
@@ -191,6 +195,13 @@ public static class OptionsParser
         Require(o.Mode != RunMode.ClusterKill || o.Silos is >= 2 and <= 8, "--silos must be between 2 and 8 for cluster-kill (one is killed, the others take its subjects).");
         Require(o.Mode != RunMode.ClusterKill || (o.KillAt > TimeSpan.Zero && o.KillAt < o.Duration), "--kill-at must lie within --duration.");
         Require(o.Mode != RunMode.ClusterKill || o.RetryFor > TimeSpan.Zero, "cluster-kill needs --retry-for above zero: its producers retry what the killed silo did not acknowledge.");
+        Require(o.SpreadTargets.Count > 0 && o.SpreadTargets.All(t => t is "http" or "inprocess"), "--spread-targets takes http and inprocess, comma-separated.");
+        Require(o.SpreadFew is >= 1 and <= 10_000_000, "--spread-few must be between 1 and 10,000,000.");
+        Require(o.SpreadSubjects is >= 0 and <= 10_000_000, "--spread-subjects must be between 0 (off) and 10,000,000.");
+        Require(o.Mode != RunMode.Spread || o.ConnectionString is null,
+            "spread starts its own embedded PostgreSQL for each silo (or sends to the silo at --url): no --connection-string.");
+        Require(o.Mode != RunMode.Spread || !o.Check, "spread measures throughput only: no --check (the http scenario checks scores).");
+        Require(o.Mode != RunMode.Spread || o.StepDuration > TimeSpan.Zero, "spread needs a positive --step-duration (the length of each stage).");
         foreach (var url in o.Urls)
         {
             Require(Loopback.IsLoopbackHost(url.Host), $"--url {url} is not a loopback address: this tool only sends to 127.0.0.0/8, ::1 or localhost.");

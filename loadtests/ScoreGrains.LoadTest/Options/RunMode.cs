@@ -20,4 +20,7 @@ public enum RunMode
 
     /// <summary>Silo processes on one PostgreSQL, SIGKILL of one mid-load, retries with the same ids, then the journal check.</summary>
     ClusterKill,
+
+    /// <summary>Spread traffic (uniform subjects, few then many) over HTTP to a silo process, then in process: what spreading costs.</summary>
+    Spread,
 }

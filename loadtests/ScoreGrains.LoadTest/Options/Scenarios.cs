@@ -40,11 +40,17 @@ public static class Scenarios
              "--rate", "0", "--batch", "40", "--producers", "2", "--max-in-flight", "2", "--duration", "9m", "--measure-memory"]),
         new Scenario(
             "journal-vs-baseline",
-            "The journal benchmark in one run (<= 25 min): 100k Zipf subjects, batches of 500; per-signal then journal, each in a fresh in-process silo with a fresh durable embedded PostgreSQL: activate, find-max (p99 <= 500 ms, then held for 60 s), for the journal an unmeasured closed loop up to 5M rows if the search wrote fewer, 20 s closed loop (throughput at saturation), open loop at one fixed rate for both (half the per-signal max); then the silo with persistence off (activate, 20 s closed loop: the bound on journal / raw COPY); then the raw limit: the same journal rows by binary COPY into a fresh signal_journal, nothing else running, and again once that table holds as many rows as the journal did at its closed loop.",
+            "The journal benchmark in one run (<= 25 min): 100k Zipf subjects, batches of 500; per-signal then journal, each in a fresh in-process silo with a fresh durable embedded PostgreSQL: activate, find-max (p99 <= 500 ms, then held for 60 s), for the journal an unmeasured closed loop up to 5M rows if the search wrote fewer, 20 s closed loop (throughput at saturation), open loop at one fixed rate for both (half the per-signal max); then the silo with persistence off (activate, 20 s closed loop: the bound on journal / raw COPY); then the raw limit: the same journal rows by binary COPY into a fresh signal_journal, nothing else running, and again once that table holds as many rows as the journal did at its closed loop. Beside Zipf, the journal's and the in-memory silo also run spread traffic (20 s closed loop each over 3,000 uniform subjects, then over 1M fresh ones: --spread-subjects, 0 off).",
             ["--target", "inprocess", "--mode", "journal-vs-baseline", "--subjects", "100000", "--skew", "zipf", "--batch", "500",
              "--producers", "2", "--max-in-flight", "32", "--rate", "250", "--step-duration", "10s", "--step-factor", "1.5",
              "--refinements", "2", "--hold", "60s", "--journal-start-rate", "2000", "--saturate-at-rows", "5000000", "--max-p99", "500ms", "--max-error-rate", "0.001",
-             "--activate-batch", "100", "--duration", "25m", "--drain-timeout", "30s", "--copy-connections", "2", "--copy-batches", "500,5000"]),
+             "--activate-batch", "100", "--duration", "25m", "--drain-timeout", "30s", "--copy-connections", "2", "--copy-batches", "500,5000",
+             "--spread-subjects", "1000000", "--spread-few", "3000"]),
+        new Scenario(
+            "spread",
+            "Spread traffic (issue 26): batches of 500, each signal for a uniformly random subject, closed loop with 16 batches in flight (2 producers). Over HTTP to a silo process started on its own durable embedded PostgreSQL (or the silo at --url), then to a fresh silo in this process: 20 s over 3,000 subjects (activated first), then 20 s over 1M fresh ones; acknowledged/s, ack latency, activations/s, CPU per signal of the silo and of its PostgreSQL, heap per subject added, and the ratio 1M / 3,000.",
+            ["--mode", "spread", "--subjects", "1000000", "--spread-few", "3000", "--skew", "uniform", "--batch", "500", "--producers", "2",
+             "--max-in-flight", "16", "--rate", "0", "--step-duration", "20s", "--duration", "10m", "--drain-timeout", "30s", "--spread-targets", "http,inprocess"]),
         new Scenario(
             "journal-size",
             "No silo: binary COPY of 10M journal rows over 1M Zipf subjects into a fresh durable signal_journal, then bytes per million signals and the replay query's p50/p99 for random subjects, with its plan.",

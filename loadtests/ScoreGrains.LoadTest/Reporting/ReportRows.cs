@@ -41,7 +41,7 @@ public static class ReportRows
         {
             rows.Add(("max sustainable", F($"{max:N0} signals/s")));
         }
-        else if (r.Phases.Count > 1 && r.JournalComparison is null && r.Cluster is null)
+        else if (r.Phases.Count > 1 && r.JournalComparison is null && r.Cluster is null && r.Spread is null)
         {
             rows.Add(("max sustainable", "none of the steps met the bound"));
         }
@@ -86,6 +86,11 @@ public static class ReportRows
             }
 
             rows.Add(("replay plan", (js.PlanUsesPrimaryKey ? "uses the primary key: " : "DOES NOT use the primary key: ") + (js.Plan.Split('\n').FirstOrDefault(l => l.Contains("_pkey", StringComparison.Ordinal)) ?? js.Plan.Split('\n')[0]).Trim()));
+        }
+
+        foreach (var pair in r.Spread?.Pairs ?? [])
+        {
+            SpreadRows(pair, pair.Target + $" ({pair.Persistence})", rows);
         }
 
         foreach (var row in r.Cluster?.Scale ?? [])
@@ -162,6 +167,11 @@ public static class ReportRows
                 rows.Add(($"{mode.Persistence}: group commit, saturated", F($"{mode.CommitsAtSaturation:N0} commits of {perCommitSaturated:0} rows on average in the closed loop and its drain")));
             }
 
+            if (mode.Spread is { } spread)
+            {
+                SpreadRows(spread, mode.Persistence, rows);
+            }
+
             if (mode.Storage is { } st)
             {
                 rows.Add(($"{mode.Persistence}: journal size", F($"{st.Rows:N0} rows, {st.TotalBytes / 1048576.0:N0} MB = {st.TotalBytesPerMillion / 1048576.0:N1} MB per million signals ({st.HeapBytesPerRow:0} B rows + {st.IndexBytesPerRow:0} B indexes per signal; average row {st.AverageRowBytes:0} B)")));
@@ -207,6 +217,53 @@ public static class ReportRows
         if (jc.SaturatedBoundToRawCopy is { } bound)
         {
             rows.Add(("bound on journal / raw COPY", F($"{bound:P0}: in memory / (in memory + raw COPY), saturated; no journal on these cores can do better with this silo")));
+        }
+    }
+
+    /// <summary>A spread pair: each stage's figures, then the ratio many / few.</summary>
+    private static void SpreadRows(Spread.SpreadPair pair, string label, List<(string, string)> rows)
+    {
+        foreach (var stage in new[] { pair.Few, pair.Many })
+        {
+            var p = stage.Phase;
+            rows.Add(($"{label}: spread {Spread.SpreadWorkload.Count(stage.Subjects)}", F($"{p.AckedPerSecond:N0} signals/s acknowledged, ack p50 {p.Steady.P50Ms:0} / p99 {p.Steady.P99Ms:0} ms, {p.Counts.Errors:N0} errors; ")
+                + F($"{stage.ActivationsPerSecond:N0} activations/s") + (stage.ActivationMeanMs is { } ms ? F($" ({ms:0.0} ms each)") : "")
+                + F($", {stage.SubjectsActive:N0} subjects active at the end")));
+            var cpu = new List<string>();
+            if (stage.SiloCpuMicrosPerSignal is { } silo)
+            {
+                cpu.Add(F($"silo {silo:0.0} us"));
+            }
+
+            if (stage.PostgresCpuMicrosPerSignal is { } pg)
+            {
+                cpu.Add(F($"PostgreSQL {pg:0.0} us") + (stage.PostgresWholeMachine ? " (every postgres process on the machine)" : ""));
+            }
+
+            if (stage.ProducerCpuMicrosPerSignal is { } producer)
+            {
+                cpu.Add(F($"producer (this process) {producer:0.0} us"));
+            }
+
+            if (stage.MachineCpuMicrosPerSignal is { } machine)
+            {
+                cpu.Add(F($"machine {machine:0.0} us"));
+            }
+
+            if (stage.HeapBytesPerNewSubject is { } heap)
+            {
+                cpu.Add(F($"heap {heap:N0} B per subject added ({stage.HeapSource})"));
+            }
+
+            if (cpu.Count > 0)
+            {
+                rows.Add(($"{label}: spread {Spread.SpreadWorkload.Count(stage.Subjects)}, CPU per signal and heap", string.Join(", ", cpu)));
+            }
+        }
+
+        if (pair.Ratio is { } ratio)
+        {
+            rows.Add(($"{label}: spread {Spread.SpreadWorkload.Count(pair.Many.Subjects)} / {Spread.SpreadWorkload.Count(pair.Few.Subjects)}", F($"{ratio:P0} (target >= 50%)")));
         }
     }
 

@@ -66,6 +66,9 @@ public sealed record RunReport
     /// <summary>The cluster scenarios: silos side by side, or the kill and the journal check.</summary>
     public Cluster.ClusterResult? Cluster { get; init; }
 
+    /// <summary>Spread traffic: few then many uniform subjects, per target.</summary>
+    public Spread.SpreadResult? Spread { get; init; }
+
     public IReadOnlyList<IntervalSample> Intervals { get; init; } = [];
 
     public IReadOnlyList<string> Problems { get; init; } = [];

@@ -17,6 +17,7 @@ public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILo
     private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(5);
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"scoregrains-loadtest-{runId}");
+    private readonly Uri _httpAddress = new($"http://127.0.0.1:{LoopbackPort.Free()}/");
     private WebApplication? _app;
     private bool _started;
 
@@ -24,6 +25,12 @@ public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILo
         + (options.ConnectionString is null ? "embedded durable PostgreSQL" : "external PostgreSQL");
 
     public IGrainFactory? Grains { get; private set; }
+
+    /// <summary>The silo's HTTP address on loopback (its API, <c>/metrics</c>).</summary>
+    public Uri HttpAddress => _httpAddress;
+
+    /// <summary>The embedded PostgreSQL's data folder, or null when <c>--connection-string</c> names another server.</summary>
+    public string? DataDirectory => options.ConnectionString is null ? _dataDirectory : null;
 
     /// <summary>The started silo's services (its journal, its database), for the journal benchmark.</summary>
     public IServiceProvider? Services => _started ? _app?.Services : null;
@@ -33,7 +40,7 @@ public sealed class InProcessTarget(LoadTestOptions options, string runId) : ILo
         var level = options.SiloLogLevel;
         List<string> args =
         [
-            $"--urls=http://127.0.0.1:{LoopbackPort.Free()}",
+            $"--urls={_httpAddress.GetLeftPart(UriPartial.Authority)}",
             $"--ScoreGrains:Cluster:SiloPort={LoopbackPort.Free()}",
             $"--ScoreGrains:Cluster:GatewayPort={LoopbackPort.Free()}",
             $"--ScoreGrains:Cluster:ServiceId=loadtest-{runId}",
