@@ -41,4 +41,14 @@ public interface ISubjectGrain : IGrainWithStringKey
     /// </summary>
     [Alias("GetScoreAsOf")]
     Task<SubjectScore> GetScoreAsync(DateTimeOffset asOf);
+
+    /// <summary>
+    /// Erases everything stored about the subject in one transaction (journal, snapshot, the personal fields of its
+    /// crossings), leaves a tombstone naming <paramref name="erasedBy"/>, and deactivates the subject: afterwards it
+    /// answers as a subject never seen, and a signal with an erased signalId is new to it. Calls that were waiting on
+    /// the subject meanwhile fail with <see cref="SubjectUnavailableException"/> (retry: the retry reaches the erased,
+    /// empty subject). Needs storage (journal or per-signal mode).
+    /// </summary>
+    [Alias("Erase")]
+    Task<ErasureReceipt> EraseAsync(string erasedBy);
 }

@@ -1,3 +1,4 @@
+using ScoreGrains.Postgres.Rights;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -39,6 +40,7 @@ public static class ScoreGrainsSiloBuilderExtensions
         silo.Services.AddSingleton(sp => new ActiveModels(ModelCatalog.LoadDirectory(
             Path.Combine(AppContext.BaseDirectory, sp.GetRequiredService<IOptions<ScoreGrainsOptions>>().Value.ModelsDirectory))));
         silo.Services.AddSingleton<ModelStore>();
+        silo.Services.AddSingleton<SubjectEraser>();
         silo.Services.AddSingleton<ModelSync>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ModelSync>());
 

@@ -9,6 +9,7 @@ using ScoreGrains.Grains.Models;
 using ScoreGrains.Grains.Notifications;
 using ScoreGrains.Grains.Observability;
 using ScoreGrains.Postgres.Journal;
+using ScoreGrains.Postgres.Rights;
 using ScoreGrains.Scoring;
 
 namespace ScoreGrains.Grains.Subjects;
@@ -36,6 +37,7 @@ internal sealed class SubjectGrain(
     SignalJournal journal,
     JournalReader journalReader,
     RecordedSignalLookup recordedSignals,
+    SubjectEraser eraser,
     IEnumerable<ICrossingSink> crossingSinks,
     SubjectBandTally bandTally,
     NotificationCounters counters,
@@ -454,6 +456,37 @@ internal sealed class SubjectGrain(
         }
 
         return ToSubjectScore(model, sheet);
+    }
+
+    public async Task<ErasureReceipt> EraseAsync(string erasedBy)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(erasedBy);
+        if (Mode == PersistenceMode.Memory)
+        {
+            throw new NotSupportedException("Erasure removes what is stored about a subject; in-memory mode stores nothing (ScoreGrains:PersistenceMode).");
+        }
+
+        // Exclusive, and never left: once the rows are gone this activation's memory describes a subject that no
+        // longer exists, so every call still waiting here fails as "ahead of storage" and its retry reaches a new,
+        // empty activation; the deactivation writes no snapshot for the same reason.
+        await EnterExclusiveAsync();
+        SubjectErasure erasure;
+        try
+        {
+            erasure = await eraser.EraseAsync(_key, erasedBy);
+        }
+        catch (Exception)
+        {
+            _gate.ExitExclusive(); // nothing was erased (one transaction): the subject goes on as it was
+            throw;
+        }
+
+        _aheadOfStorage = true;
+        _sinceSnapshot = 0;
+        DeactivateOnIdle();
+        _gate.ExitExclusive();
+        logger.LogInformation("{Subject} erased at the request of {ErasedBy}: {JournalRows} journal rows, {Crossings} crossings anonymised", _key, erasedBy, erasure.JournalRows, erasure.Crossings);
+        return new ErasureReceipt(erasure.Erased, erasure.KeySha256, erasure.ErasedAt, erasure.ErasedBy, erasure.JournalRows, erasure.Crossings);
     }
 
     private SubjectScore ToSubjectScore(ScoringModel model, ScoreSheet sheet)

@@ -26,6 +26,47 @@ internal static partial class SubjectEndpoints
             .WithDescription("Pages backwards: pass the returned 'before' to get the next older page. Empty in per-signal mode, which keeps no journal.")
             .RequireRole(Roles.Reader)
             .Audited();
+
+        app.MapDelete("/v1/subjects/{kind}/{id}", EraseAsync)
+            .WithName("EraseSubject")
+            .WithSummary("Erase everything held about a subject (GDPR Art. 17)")
+            .WithDescription(
+                "In one transaction: the journal rows, the snapshot and the personal fields of its crossings; leaves a tombstone "
+                + "without personal data (the key's SHA-256, when, who asked). Afterwards the subject reads as never seen, and a "
+                + "signal with an erased signalId is applied as new.")
+            .RequireRole(Roles.Admin)
+            .Audited();
+    }
+
+    private static async Task<Results<Ok<ErasureReceipt>, ValidationProblem, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ProblemHttpResult>> EraseAsync(
+        string kind, string id, IGrainFactory grains, HttpContext http)
+    {
+        if (!TryKey(kind, id, out var key, out var problem))
+        {
+            return problem;
+        }
+
+        ErasureReceipt receipt;
+        try
+        {
+            receipt = await grains.GetGrain<ISubjectGrain>(key).EraseAsync(http.User.Identity?.Name ?? ApiKeyAuthenticationHandler.OpenPrincipal);
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            return Unavailable(http, exception);
+        }
+
+        if (!receipt.Erased)
+        {
+            return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = "Nothing is held about this subject.",
+                Detail = $"{key} has no journal rows and no snapshot; no tombstone was written.",
+            });
+        }
+
+        return TypedResults.Ok(receipt);
     }
 
     private static async Task<Results<Ok<HistoryPage>, ValidationProblem>> GetHistoryAsync(

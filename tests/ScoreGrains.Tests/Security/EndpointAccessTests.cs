@@ -24,6 +24,7 @@ public sealed class EndpointAccessTests(ClusterFixture fixture)
         ["GET /v1/subjects/{kind}/{id}"] = Roles.Reader,
         ["GET /v1/subjects/{kind}/{id}/history"] = Roles.Reader,
         ["GET /v1/subjects/{kind}/{id}/export"] = Roles.Reader,
+        ["DELETE /v1/subjects/{kind}/{id}"] = Roles.Admin,
         ["GET /v1/subjects/{kind}/{id}/stream"] = Roles.Reader,
         ["GET /v1/crossings"] = Roles.Reader,
         ["GET /v1/crossings/stream"] = Roles.Reader,
