@@ -14,8 +14,9 @@ public sealed class RoundRobinProducer(string kind, IReadOnlyList<string> subjec
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private readonly Random _random = new(seed);
-    // One second apart from a week ago: room for 600 000 signals before one would lie in the future.
-    private readonly DateTimeOffset _start = DateTimeOffset.UtcNow.AddDays(-7);
+    // A tenth of a second apart from 30 days ago: room for 25 million signals before one would lie in the future. (One
+    // second apart from a week ago ran out once: while a silo is down, batches fail fast and each new one takes new times.)
+    private readonly DateTimeOffset _start = DateTimeOffset.UtcNow.AddDays(-30);
     private readonly List<SignalInput> _unacknowledged = [];
     private readonly List<HttpStatusCode> _errors = [];
     private readonly List<string> _rejections = [];
@@ -39,7 +40,7 @@ public sealed class RoundRobinProducer(string kind, IReadOnlyList<string> subjec
         {
             var silos = targets();
             var batch = Enumerable.Range(0, batchSize)
-                .Select(_ => Signals.For(kind, subjects[_random.Next(subjects.Count)], types[_random.Next(types.Count)], occurredAt: _start.AddSeconds(_sent++)))
+                .Select(_ => Signals.For(kind, subjects[_random.Next(subjects.Count)], types[_random.Next(types.Count)], occurredAt: _start.AddMilliseconds(100.0 * _sent++)))
                 .ToList();
             var unacknowledged = await PostAsync(silos[n % silos.Count], batch);
             _unacknowledged.AddRange(unacknowledged);
