@@ -144,7 +144,7 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
 
         var totals = metrics.Snapshot();
         var failures = Failures(totals, check);
-        var exitCode = interrupted() ? LoadTestApp.ExitInterrupted : failures.Count > 0 ? LoadTestApp.ExitFailed : LoadTestApp.ExitPassed;
+        var exitCode = ExitCodeFor(failures);
         return Report(target.Description) with
         {
             Yardstick = yardstick,
@@ -160,7 +160,7 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
             Memory = memory,
             Check = check,
             Intervals = metrics.Samples,
-            Problems = [.. metrics.Problems.Select(p => $"{p.Value:N0} x {p.Key}")],
+            Problems = ProblemsOf(metrics),
             Failures = failures,
             ExitCode = exitCode,
         };
@@ -199,9 +199,9 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
             PostgresCpuPercent = null,
             MachineCpuPercent = cpuUse.Machine,
             Intervals = metrics.Samples,
-            Problems = [.. metrics.Problems.Select(p => $"{p.Value:N0} x {p.Key}")],
+            Problems = ProblemsOf(metrics),
             Failures = failures,
-            ExitCode = interrupted() ? LoadTestApp.ExitInterrupted : failures.Count > 0 ? LoadTestApp.ExitFailed : LoadTestApp.ExitPassed,
+            ExitCode = ExitCodeFor(failures),
         };
     }
 
@@ -242,9 +242,9 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
             PostgresCpuPercent = null,
             MachineCpuPercent = cpuUse.Machine,
             Intervals = metrics.Samples,
-            Problems = [.. metrics.Problems.Select(p => $"{p.Value:N0} x {p.Key}")],
+            Problems = ProblemsOf(metrics),
             Failures = failures,
-            ExitCode = interrupted() ? LoadTestApp.ExitInterrupted : failures.Count > 0 ? LoadTestApp.ExitFailed : LoadTestApp.ExitPassed,
+            ExitCode = ExitCodeFor(failures),
         };
     }
 
@@ -293,9 +293,9 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
             PostgresCpuPercent = cpuUse.Postgres,
             MachineCpuPercent = cpuUse.Machine,
             Intervals = metrics.Samples,
-            Problems = [.. metrics.Problems.Select(p => $"{p.Value:N0} x {p.Key}")],
+            Problems = ProblemsOf(metrics),
             Failures = failures,
-            ExitCode = interrupted() ? LoadTestApp.ExitInterrupted : failures.Count > 0 ? LoadTestApp.ExitFailed : LoadTestApp.ExitPassed,
+            ExitCode = ExitCodeFor(failures),
         };
     }
 
@@ -415,4 +415,10 @@ public sealed class RunSession(LoadTestOptions options, IReadOnlyList<string> ar
         const string alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
         return string.Concat(Enumerable.Range(0, 6).Select(_ => alphabet[Random.Shared.Next(alphabet.Length)]));
     }
+
+    /// <summary>Interrupted runs say so; otherwise any failure fails the run.</summary>
+    private int ExitCodeFor(List<string> failures) =>
+        interrupted() ? LoadTestApp.ExitInterrupted : failures.Count > 0 ? LoadTestApp.ExitFailed : LoadTestApp.ExitPassed;
+
+    private static List<string> ProblemsOf(RunMetrics metrics) => [.. metrics.Problems.Select(p => $"{p.Value:N0} x {p.Key}")];
 }

@@ -32,16 +32,13 @@ public readonly record struct CpuTimePerItem(double? Process, double? Postgres, 
 /// <summary>Cumulative CPU counters at one moment; two of them give the <see cref="CpuUse"/> between.</summary>
 public sealed record CpuReading(long Timestamp, TimeSpan Process, long? PostgresTicks, long? MachineBusy, long? MachineTotal)
 {
-    // /proc reports process times in USER_HZ, 100 on every Linux architecture .NET runs on.
-    private const double TicksPerSecond = 100;
-
     private static readonly Process Self = System.Diagnostics.Process.GetCurrentProcess();
 
     public static CpuReading Now()
     {
         Self.Refresh();
         var machine = ReadMachine();
-        return new CpuReading(Stopwatch.GetTimestamp(), Self.TotalProcessorTime, ReadPostgresTicks(), machine?.Busy, machine?.Total);
+        return new CpuReading(Stopwatch.GetTimestamp(), Self.TotalProcessorTime, PostgresProcessTicks.Read(), machine?.Busy, machine?.Total);
     }
 
     /// <summary>CPU use from <paramref name="earlier"/> to this reading.</summary>
@@ -55,48 +52,9 @@ public sealed record CpuReading(long Timestamp, TimeSpan Process, long? Postgres
         }
 
         var cores = Environment.ProcessorCount;
-        double? postgres = PostgresTicks is { } p && earlier.PostgresTicks is { } e && p >= e ? 100.0 * (p - e) / TicksPerSecond / (wall * cores) : null;
+        double? postgres = PostgresTicks is { } p && earlier.PostgresTicks is { } e && p >= e ? 100.0 * (p - e) / PostgresProcessTicks.PerSecond / (wall * cores) : null;
         double? machine = MachineTotal is { } t && earlier.MachineTotal is { } et && t > et ? 100.0 * (MachineBusy!.Value - earlier.MachineBusy!.Value) / (t - et) : null;
         return new CpuUse(100.0 * (Process - earlier.Process).TotalSeconds / (wall * cores), postgres, machine);
-    }
-
-    private static long? ReadPostgresTicks()
-    {
-        if (!Directory.Exists("/proc/self"))
-        {
-            return null;
-        }
-
-        long ticks = 0;
-        foreach (var folder in Directory.EnumerateDirectories("/proc"))
-        {
-            var name = Path.GetFileName(folder.AsSpan());
-            if (name.Length == 0 || !char.IsAsciiDigit(name[0]))
-            {
-                continue;
-            }
-
-            try
-            {
-                // "pid (comm) state ppid ... utime stime ...": utime and stime are the 14th and 15th fields.
-                var stat = File.ReadAllText(Path.Combine(folder, "stat"));
-                var open = stat.IndexOf('(', StringComparison.Ordinal);
-                var close = stat.LastIndexOf(')');
-                if (open < 0 || close < open || !stat.AsSpan(open + 1, close - open - 1).SequenceEqual("postgres"))
-                {
-                    continue;
-                }
-
-                var fields = stat[(close + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
-            {
-                // The process ended while being read, or is not ours to read.
-            }
-        }
-
-        return ticks;
     }
 
     private static (long Busy, long Total)? ReadMachine()
