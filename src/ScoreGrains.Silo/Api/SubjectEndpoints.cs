@@ -114,7 +114,7 @@ internal static partial class SubjectEndpoints
     }
 
     private static async Task<Results<Ok<SubjectScore>, ValidationProblem, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ProblemHttpResult>> GetSubjectAsync(
-        string kind, string id, string? asOf, IGrainFactory grains, TimeProvider time, HttpContext http)
+        string kind, string id, string? asOf, IGrainFactory grains, HttpContext http)
     {
         if (!TryKey(kind, id, out var key, out var problem))
         {
@@ -127,11 +127,6 @@ internal static partial class SubjectEndpoints
             if (!TryParseRfc3339(asOf, out var parsed))
             {
                 return Invalid("asOf", "asOf must be an RFC 3339 time with its offset, such as 2026-12-01T09:30:00Z.");
-            }
-
-            if (parsed > time.GetUtcNow())
-            {
-                return Invalid("asOf", $"asOf {parsed:O} is in the future; leave it out for the current score.");
             }
 
             at = parsed;
@@ -151,9 +146,9 @@ internal static partial class SubjectEndpoints
         {
             return Unavailable(http, exception);
         }
-        catch (NotSupportedException exception)
+        catch (Exception exception) when (exception is ArgumentOutOfRangeException or NotSupportedException)
         {
-            return Invalid("asOf", exception.Message);
+            return Invalid("asOf", exception.Message); // a time in the future, or a silo without the journal to replay
         }
 
         if (score.SignalCount == 0)
