@@ -12,6 +12,7 @@ internal sealed class ModelDocument
     public double? MaxScore { get; set; }
     public double? StartScore { get; set; }
     public double? Hysteresis { get; set; }
+    public double? DisputeDays { get; set; }
     public List<string?>? Contexts { get; set; }
     public List<DimensionDocument?>? Dimensions { get; set; }
     public List<RuleDocument?>? Rules { get; set; }

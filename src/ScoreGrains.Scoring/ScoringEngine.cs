@@ -12,6 +12,9 @@ public static class ScoringEngine
     /// <summary>Longest accepted signal id.</summary>
     public const int MaxSignalIdLength = 200;
 
+    /// <summary>The first character of the journal's own entries' ids and types (retractions, expiries); producers may not use it.</summary>
+    public const char ReservedPrefix = '$';
+
     private static readonly long EpochTicks = DateTimeOffset.UnixEpoch.UtcTicks;
 
     /// <summary>Checks a signal against the model; null means it may be applied. Allocates only when rejecting.</summary>
@@ -26,6 +29,11 @@ public static class ScoringEngine
         if (signal.SignalId.Length > MaxSignalIdLength)
         {
             return new("signalId", SignalRejectionCodes.TooLong, $"signalId has {signal.SignalId.Length} characters; at most {MaxSignalIdLength} are allowed.");
+        }
+
+        if (signal.SignalId[0] == ReservedPrefix)
+        {
+            return new("signalId", SignalRejectionCodes.Reserved, $"signalId must not start with '{ReservedPrefix}': the journal keeps that for its own entries.");
         }
 
         if (string.IsNullOrEmpty(signal.Type))

@@ -18,6 +18,7 @@ public sealed class ScoringModel
         double maxScore,
         double startScore,
         double hysteresis,
+        TimeSpan disputePeriod,
         IReadOnlyList<string> contexts,
         IReadOnlyList<DimensionModel> dimensions,
         IReadOnlyList<SignalRule> rules,
@@ -30,6 +31,7 @@ public sealed class ScoringModel
         MaxScore = maxScore;
         StartScore = startScore;
         Hysteresis = hysteresis;
+        DisputePeriod = disputePeriod;
         Contexts = contexts;
         Dimensions = dimensions;
         Bands = bands;
@@ -57,6 +59,15 @@ public sealed class ScoringModel
 
     /// <summary>Score points a subject must move beyond its band's edge before it leaves the band.</summary>
     public double Hysteresis { get; }
+
+    /// <summary>
+    /// How long a dispute of one of this kind's signals may stay open before it is overdue (the model's
+    /// <c>disputeDays</c>, default <see cref="DefaultDisputeDays"/>: the FCRA's 30 days to answer a dispute).
+    /// </summary>
+    public TimeSpan DisputePeriod { get; }
+
+    /// <summary><see cref="DisputePeriod"/> when the model names none, in days.</summary>
+    public const double DefaultDisputeDays = 30;
 
     /// <summary>Signal contexts this model may use; every rule belongs to one of them.</summary>
     public IReadOnlyList<string> Contexts { get; }

@@ -71,11 +71,12 @@ internal static partial class ScoringModelParser
             throw Error("hysteresis", "must not be negative");
         }
 
+        var disputeDays = OptionalDays(doc.DisputeDays, "disputeDays") ?? ScoringModel.DefaultDisputeDays;
         var contexts = Contexts(doc.Contexts);
         var dimensions = Dimensions(doc.Dimensions);
         var rules = Rules(doc.Rules, dimensions, contexts);
         var bands = Bands(doc.Bands, min, max);
-        return new ScoringModel(kind, version, doc.Description ?? "", min, max, start, hysteresis, contexts, dimensions, rules, bands);
+        return new ScoringModel(kind, version, doc.Description ?? "", min, max, start, hysteresis, TimeSpan.FromDays(disputeDays), contexts, dimensions, rules, bands);
     }
 
     private static List<string> Contexts(List<string?>? items)

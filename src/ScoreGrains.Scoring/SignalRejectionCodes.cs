@@ -9,6 +9,9 @@ public static class SignalRejectionCodes
     /// <summary>The field is longer than allowed.</summary>
     public const string TooLong = "too_long";
 
+    /// <summary>The signal id starts with <c>$</c>, which the journal keeps for its own entries (retractions, expiries).</summary>
+    public const string Reserved = "reserved";
+
     /// <summary>The model has no rule for this signal type (includes types from contexts the model may not use).</summary>
     public const string UnknownType = "unknown_type";
 

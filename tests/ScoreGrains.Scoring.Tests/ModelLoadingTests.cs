@@ -13,6 +13,7 @@ public sealed class ModelLoadingTests
         { TestModel.With(r => r["maxScore"] = -1), "'maxScore'" },
         { TestModel.With(r => r["startScore"] = 2000), "'startScore'" },
         { TestModel.With(r => r["hysteresis"] = -1), "'hysteresis'" },
+        { TestModel.With(r => r["disputeDays"] = 0), "'disputeDays'" },
         { TestModel.With(r => r["minScore"] = 1e300), "'minScore' must be a finite number" },
         { TestModel.With(r => Rule(r, 0)["dimension"] = "karma"), "'rules[0].dimension' names unknown dimension \"karma\"" },
         { TestModel.With(r => Rule(r, 1)["context"] = "social_media"), "'rules[1].context' \"social_media\" is not one of the model's contexts" },
@@ -51,6 +52,13 @@ public sealed class ModelLoadingTests
         Assert.True(model.TryGetRule("hours", out var hours));
         Assert.Equal((true, 0.0, 100.0, 20.0), (hours.ValueRequired, hours.ValueMin, hours.ValueMax, hours.MaxPoints));
         Assert.False(model.TryGetRule("HOURS", out _));
+    }
+
+    [Fact]
+    public void DisputesAreOverdueAfterThirtyDaysUnlessTheModelSaysOtherwise()
+    {
+        Assert.Equal(TimeSpan.FromDays(30), TestModel.Model.DisputePeriod);
+        Assert.Equal(TimeSpan.FromDays(45), ScoringModel.Parse(TestModel.With(r => r["disputeDays"] = 45)).DisputePeriod);
     }
 
     private static JsonObject Rule(JsonObject root, int i) => root["rules"]![i]!.AsObject();

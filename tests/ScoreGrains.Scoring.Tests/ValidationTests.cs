@@ -7,6 +7,7 @@ public sealed class ValidationTests
     [Theory]
     [InlineData("", "good", null, 0, "signalId", "required")]
     [InlineData(" ", "good", null, 0, "signalId", "required")]
+    [InlineData("$retraction:x", "good", null, 0, "signalId", "reserved")]
     [InlineData("id", "", null, 0, "type", "required")]
     [InlineData("id", "nope", null, 0, "type", "unknown_type")]
     [InlineData("id", "Good", null, 0, "type", "unknown_type")]

@@ -51,4 +51,23 @@ public interface ISubjectGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Erase")]
     Task<ErasureReceipt> EraseAsync(string erasedBy);
+
+    /// <summary>
+    /// Opens a dispute of one of the subject's signals, or answers its open one (one open dispute per signal). A signal
+    /// the subject's journal does not hold (or a journal entry of its own, <c>$…</c>) is a <see cref="KeyNotFoundException"/>
+    /// naming the signalId; a signal already retracted is an <see cref="InvalidOperationException"/>. Needs the journal.
+    /// </summary>
+    [Alias("OpenDispute")]
+    Task<DisputeOpening> OpenDisputeAsync(string signalId, string reason, string openedBy);
+
+    /// <summary>
+    /// Resolves an open dispute of this subject with <see cref="DisputeStatus.Upheld"/> or
+    /// <see cref="DisputeStatus.Retracted"/>. Retracted: journals a retraction, refolds the subject without the signal
+    /// (exactly the score of a subject that never received it) and emits a crossing with the retraction as its first
+    /// reason if the band changes. Resolving again with the same outcome answers the resolved dispute; with the other
+    /// one, or for another subject's dispute, it is an <see cref="InvalidOperationException"/>; an unknown id a
+    /// <see cref="KeyNotFoundException"/>.
+    /// </summary>
+    [Alias("ResolveDispute")]
+    Task<Dispute> ResolveDisputeAsync(Guid disputeId, string outcome, string note, string resolvedBy);
 }

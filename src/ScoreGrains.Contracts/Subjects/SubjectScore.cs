@@ -17,6 +17,10 @@ public sealed record SubjectScore(
     [property: Id(6)] IReadOnlyList<DimensionBreakdown> Dimensions,
     [property: Id(7)] IReadOnlyList<ScoreReason> Reasons)
 {
+    /// <summary>How many of the subject's disputes are open: while one is, the score is contested.</summary>
+    [Id(8)]
+    public int OpenDisputes { get; init; }
+
     /// <summary>How many principal reasons a read or a crossing names at most.</summary>
     public const int PrincipalReasons = 4;
 }

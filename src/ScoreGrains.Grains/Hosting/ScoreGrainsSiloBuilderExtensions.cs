@@ -41,6 +41,7 @@ public static class ScoreGrainsSiloBuilderExtensions
             Path.Combine(AppContext.BaseDirectory, sp.GetRequiredService<IOptions<ScoreGrainsOptions>>().Value.ModelsDirectory))));
         silo.Services.AddSingleton<ModelStore>();
         silo.Services.AddSingleton<SubjectEraser>();
+        silo.Services.AddSingleton<DisputeStore>();
         silo.Services.AddSingleton<ModelSync>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ModelSync>());
 

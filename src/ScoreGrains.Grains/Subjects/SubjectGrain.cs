@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Concurrency;
 using Orleans.Utilities;
 using ScoreGrains.Contracts;
@@ -38,6 +39,7 @@ internal sealed class SubjectGrain(
     JournalReader journalReader,
     RecordedSignalLookup recordedSignals,
     SubjectEraser eraser,
+    DisputeStore disputes,
     IEnumerable<ICrossingSink> crossingSinks,
     SubjectBandTally bandTally,
     NotificationCounters counters,
@@ -78,6 +80,9 @@ internal sealed class SubjectGrain(
     // The band this activation is counted in by the band tally: set at activation (so a failed activation is not
     // uncounted) and moved only once a band change is stored, so a fold that never committed does not move it.
     private string? _talliedBand;
+
+    // How many of this subject's disputes are open, read on the first read that needs it; only this grain changes it.
+    private int? _openDisputes;
 
     private ScoreSheet Sheet => state.State.Sheet!;
 
@@ -418,11 +423,29 @@ internal sealed class SubjectGrain(
                 throw new SubjectUnavailableException($"{_key} could not store its latest signals and is reloading; retry.");
             }
 
-            return ToSubjectScore(_model, Sheet);
+            return ToSubjectScore(_model, Sheet) with { OpenDisputes = await CountOpenDisputesAsync() };
         }
         finally
         {
             _gate.ExitExclusive();
+        }
+    }
+
+    /// <summary>Open disputes, counted once per activation (only this grain opens and closes them).</summary>
+    private async ValueTask<int> CountOpenDisputesAsync()
+    {
+        if (Mode != PersistenceMode.Journal)
+        {
+            return 0;
+        }
+
+        try
+        {
+            return _openDisputes ??= await disputes.CountOpenAsync(_key, null);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw new SubjectUnavailableException($"{_key} cannot read its disputes now ({exception.Message}); retry.");
         }
     }
 
@@ -443,19 +466,188 @@ internal sealed class SubjectGrain(
         await EnterExclusiveAsync();
         _gate.ExitExclusive();
         var model = _model;
+        var (sheet, _) = await FoldJournalAsync(model, EmptySet, ToJournalPrecision(asOf));
+        return ToSubjectScore(model, sheet) with { OpenDisputes = await disputes.CountOpenAsync(_key, asOf) };
+    }
+
+    /// <summary>
+    /// Folds the subject's whole journal into a new sheet, leaving out the <paramref name="retracted"/> signals and those
+    /// retracted in the journal by <paramref name="recordedBy"/>; entries recorded later are not read. Returns the sheet
+    /// with every signal it left out. A retraction met after its signal was folded takes a second pass.
+    /// </summary>
+    private async Task<(ScoreSheet Sheet, IReadOnlySet<string> Retracted)> FoldJournalAsync(ScoringModel model, IReadOnlySet<string> retracted, DateTimeOffset recordedBy)
+    {
         var sheet = ScoreSheet.Start(model);
-        var stored = ToJournalPrecision(asOf);
+        HashSet<string>? found = null;
         await foreach (var entry in journalReader.ReadAfterAsync(_key, 0))
         {
-            // The rule of ReplayJournalAsync, limited to what was recorded by asOf.
-            var signal = new ScoringSignal(entry.SignalId, entry.SignalType, entry.Value, entry.OccurredAt);
-            if (entry.RecordedAt <= stored && ScoringEngine.Validate(model, signal, entry.RecordedAt) is null)
+            if (entry.RecordedAt > recordedBy)
             {
-                ScoringEngine.Apply(model, sheet, signal);
+                continue;
             }
+
+            if (JournalFold.RetractedBy(entry) is { } signalId)
+            {
+                if (!retracted.Contains(signalId))
+                {
+                    (found ??= new HashSet<string>(retracted, StringComparer.Ordinal)).Add(signalId);
+                }
+
+                continue;
+            }
+
+            JournalFold.Apply(model, sheet, entry, retracted);
         }
 
-        return ToSubjectScore(model, sheet);
+        return found is null ? (sheet, retracted) : await FoldJournalAsync(model, found, recordedBy);
+    }
+
+    public async Task<DisputeOpening> OpenDisputeAsync(string signalId, string reason, string openedBy)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(signalId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ArgumentException.ThrowIfNullOrEmpty(openedBy);
+        RequireJournal("A dispute");
+
+        // Exclusive: every acknowledged signal is committed (so it can be disputed at once), and an open never races
+        // with another open or a resolution of this subject.
+        await EnterExclusiveAsync();
+        try
+        {
+            ThrowIfAheadOfStorage();
+            if (state.State.Retracted?.Contains(signalId) == true)
+            {
+                throw new InvalidOperationException($"Signal {signalId} of {_key} was already retracted after a dispute; it no longer counts.");
+            }
+
+            var now = ToJournalPrecision(time.GetUtcNow());
+            var opened = signalId[0] == ScoringEngine.ReservedPrefix
+                ? null
+                : await disputes.OpenAsync(_key, signalId, reason, openedBy, now, now + _model.DisputePeriod);
+            if (opened is not { } row)
+            {
+                throw new KeyNotFoundException($"signalId {signalId} is not a signal in the journal of {_key}.");
+            }
+
+            if (row.Created)
+            {
+                _openDisputes = null; // counted again on the next read
+            }
+
+            return new DisputeOpening(row.Row.ToDispute(now), row.Created);
+        }
+        finally
+        {
+            _gate.ExitExclusive();
+        }
+    }
+
+    public async Task<Dispute> ResolveDisputeAsync(Guid disputeId, string outcome, string note, string resolvedBy)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        ArgumentException.ThrowIfNullOrEmpty(resolvedBy);
+        if (!DisputeStatus.IsOutcome(outcome))
+        {
+            throw new ArgumentException($"outcome must be \"{DisputeStatus.Upheld}\" or \"{DisputeStatus.Retracted}\".", nameof(outcome));
+        }
+
+        RequireJournal("A dispute");
+        await EnterExclusiveAsync();
+        FoldedSignals? retraction = null;
+        Dispute resolved;
+        try
+        {
+            ThrowIfAheadOfStorage();
+            var row = await disputes.GetAsync(disputeId) ?? throw new KeyNotFoundException($"Dispute {disputeId} does not exist.");
+            if (!string.Equals(row.SubjectKey, _key, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"Dispute {disputeId} is not one of {_key}'s.");
+            }
+
+            var now = ToJournalPrecision(time.GetUtcNow());
+            if (row.Status != DisputeStatus.Open)
+            {
+                // A retry of a resolution that succeeded answers it; the other outcome cannot replace it.
+                return row.Status == outcome
+                    ? row.ToDispute(now)
+                    : throw new InvalidOperationException($"Dispute {disputeId} was already resolved as {row.Status}.");
+            }
+
+            // A retraction journaled by an earlier attempt whose row update failed is not journaled twice.
+            if (outcome == DisputeStatus.Retracted && state.State.Retracted?.Contains(row.SignalId) != true)
+            {
+                retraction = await RetractAsync(row, now);
+            }
+
+            var closed = await disputes.ResolveAsync(disputeId, outcome, note, resolvedBy, now)
+                ?? throw new InvalidOperationException($"Dispute {disputeId} was resolved meanwhile.");
+            _openDisputes = null;
+            resolved = closed.ToDispute(now);
+        }
+        finally
+        {
+            _gate.ExitExclusive();
+        }
+
+        if (retraction is { } fold)
+        {
+            PublishChanges(fold);
+        }
+
+        return resolved;
+    }
+
+    /// <summary>
+    /// Journals the retraction of a disputed signal and swaps in the sheet folded without it: the score of a twin subject
+    /// that never received it. The retraction entry carries the effect (score and band before and after); when the band
+    /// changes, its crossing names the retraction as its first reason. Called exclusively; memory changes only once the
+    /// entry is committed.
+    /// </summary>
+    private async Task<FoldedSignals> RetractAsync(DisputeRow dispute, DateTimeOffset now)
+    {
+        var retracted = new HashSet<string>(state.State.Retracted ?? [], StringComparer.Ordinal) { dispute.SignalId };
+        var (sheet, all) = await FoldJournalAsync(_model, retracted, DateTimeOffset.MaxValue);
+        var entry = new JournalEntry(
+            _key, state.State.JournalPosition + 1, JournalFold.RetractionId(dispute.SignalId), JournalFold.RetractionType, null, now,
+            "dispute:" + dispute.Id.ToString(), Sheet.Score, sheet.Score, Sheet.Band, sheet.Band, _model.Version, now);
+        var fold = new FoldedSignals { Outcomes = [], Entries = [entry], CrossingSequences = [] };
+        if (!string.Equals(entry.BandBefore, entry.BandAfter, StringComparison.Ordinal))
+        {
+            var retraction = new ScoreReason(
+                "R-" + JournalFold.RetractionType,
+                $"Signal {dispute.SignalId} was retracted after a dispute and no longer counts.",
+                entry.ScoreAfter - entry.ScoreBefore,
+                dispute.SignalId,
+                dispute.SignalType);
+            List<ScoreReason> reasons = [retraction, .. ToScoreReasons(ScoringEngine.Explain(_model, sheet, SubjectScore.PrincipalReasons - 1).Reasons)];
+            fold.Crossings = [CrossingFor(entry, reasons)];
+            fold.CrossingReasons = [reasons];
+        }
+
+        try
+        {
+            fold.CrossingSequences = await journal.AppendAsync(fold.Entries, fold.Crossings ?? [], null, _forgetCommitted ??= ForgetCommitted);
+        }
+        catch (Exception exception)
+        {
+            MarkAheadOfStorage(exception); // committed or not: the next activation replays whichever it was
+            throw;
+        }
+
+        state.State.Sheet = sheet;
+        state.State.Retracted = new HashSet<string>(all, StringComparer.Ordinal);
+        state.State.JournalPosition = entry.Seq;
+        _sinceSnapshot++;
+        logger.LogInformation("{Subject}: signal {SignalId} retracted after dispute {DisputeId}; score {Before} -> {After}", _key, dispute.SignalId, dispute.Id, entry.ScoreBefore, entry.ScoreAfter);
+        return fold;
+    }
+
+    private void RequireJournal(string what)
+    {
+        if (Mode != PersistenceMode.Journal)
+        {
+            throw new NotSupportedException($"{what} needs the journal (ScoreGrains:PersistenceMode=journal).");
+        }
     }
 
     public async Task<ErasureReceipt> EraseAsync(string erasedBy)
@@ -529,20 +721,28 @@ internal sealed class SubjectGrain(
     private async Task ReplayJournalAsync(CancellationToken cancellationToken)
     {
         var replayed = 0;
+        var refold = false;
         await foreach (var entry in journalReader.ReadAfterAsync(_key, state.State.JournalPosition, cancellationToken: cancellationToken))
         {
-            // Replay folds each entry exactly as when it was applied, in journal order. After a model change an
-            // entry the new model does not score (unknown type, value out of its range) is skipped, by the same
-            // deterministic rule every time, so a rescored subject never gets stuck.
-            var signal = new ScoringSignal(entry.SignalId, entry.SignalType, entry.Value, entry.OccurredAt);
-            if (ScoringEngine.Validate(_model, signal, entry.RecordedAt) is null)
+            // Replay folds each entry exactly as when it was applied, in journal order (JournalFold).
+            if (JournalFold.RetractedBy(entry) is { } retracted)
             {
-                ScoringEngine.Apply(_model, Sheet, signal);
+                // The retracted signal may be folded in the snapshot: fold the whole journal again without it, below.
+                refold |= (state.State.Retracted ??= new HashSet<string>(StringComparer.Ordinal)).Add(retracted);
+            }
+            else if (!JournalFold.IsOwn(entry))
+            {
+                JournalFold.Apply(_model, Sheet, entry, state.State.Retracted);
+                state.State.RecentSignalIds.Add(entry.SignalId, SignalIdWindow.Hash(entry.SignalId), entry.OccurredAt, _options.DeduplicationWindow);
             }
 
-            state.State.RecentSignalIds.Add(entry.SignalId, SignalIdWindow.Hash(entry.SignalId), entry.OccurredAt, _options.DeduplicationWindow);
             state.State.JournalPosition = entry.Seq;
             replayed++;
+        }
+
+        if (refold)
+        {
+            state.State.Sheet = (await FoldJournalAsync(_model, state.State.Retracted!, DateTimeOffset.MaxValue)).Sheet;
         }
 
         _sinceSnapshot = replayed;
@@ -594,6 +794,12 @@ internal sealed class SubjectGrain(
         }
 
         counters.AddSignals(_kind, fold.Entries.Count);
+        PublishChanges(fold);
+    }
+
+    /// <summary>Moves the subject in the band tally and tells the crossing sinks and this subject's watchers.</summary>
+    private void PublishChanges(FoldedSignals fold)
+    {
         if (_talliedBand is { } talliedBand && !string.Equals(talliedBand, Sheet.Band, StringComparison.Ordinal))
         {
             bandTally.Crossed(_kind, talliedBand, Sheet.Band);

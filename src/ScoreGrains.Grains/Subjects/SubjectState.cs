@@ -14,4 +14,7 @@ public sealed class SubjectState
 
     /// <summary>The last journal entry (seq) folded into <see cref="Sheet"/>; 0 for none.</summary>
     public long JournalPosition { get; set; }
+
+    /// <summary>Signals retracted by a dispute (journaled as <c>$retraction</c> entries): they no longer count.</summary>
+    public HashSet<string>? Retracted { get; set; }
 }

@@ -5,10 +5,11 @@ using Npgsql;
 namespace ScoreGrains.Postgres.Rights;
 
 /// <summary>
-/// Erases one subject in one transaction: its journal rows, its snapshot (Orleans grain storage), and the personal
-/// fields of its crossings (the subject key becomes <c>erased/</c> + the key's SHA-256, the signal id and the reasons
-/// are emptied; the crossing keeps its place in the feed, its bands and scores, so the feed's positions and band counts
-/// stay true), then records a tombstone (V015). Either all of it happens or none.
+/// Erases one subject in one transaction: its journal rows, its snapshot (Orleans grain storage), its disputes (their
+/// reasons and notes are the subject's words), and the personal fields of its crossings (the subject key becomes
+/// <c>erased/</c> + the key's SHA-256, the signal id and the reasons are emptied; the crossing keeps its place in the
+/// feed, its bands and scores, so the feed's positions and band counts stay true), then records a tombstone (V015).
+/// Either all of it happens or none.
 /// </summary>
 public sealed class SubjectEraser(NpgsqlDataSource dataSource)
 {
@@ -21,6 +22,7 @@ public sealed class SubjectEraser(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var journalRows = await ExecuteAsync(connection, "DELETE FROM signal_journal WHERE subject_key = $1", cancellationToken, subjectKey).ConfigureAwait(false);
         var snapshots = await ExecuteAsync(connection, "DELETE FROM orleansstorage WHERE grainidextensionstring = $1", cancellationToken, subjectKey).ConfigureAwait(false);
+        await ExecuteAsync(connection, "DELETE FROM disputes WHERE subject_key = $1", cancellationToken, subjectKey).ConfigureAwait(false);
         var crossings = await ExecuteAsync(
             connection,
             "UPDATE crossings SET subject_key = $2, signal_id = '', reasons = '[]'::jsonb WHERE subject_key = $1",

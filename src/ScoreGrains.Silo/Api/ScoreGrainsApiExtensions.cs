@@ -31,6 +31,7 @@ internal static class ScoreGrainsApiExtensions
         app.MapSignalEndpoints();
         app.MapSubjectEndpoints();
         app.MapSubjectExportEndpoint();
+        app.MapDisputeEndpoints();
         app.MapModelEndpoints();
         return app;
     }

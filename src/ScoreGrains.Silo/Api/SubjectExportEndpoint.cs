@@ -2,15 +2,17 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ScoreGrains.Contracts;
 using ScoreGrains.Postgres.Crossings;
+using ScoreGrains.Grains.Subjects;
 using ScoreGrains.Postgres.Journal;
+using ScoreGrains.Postgres.Rights;
 using ScoreGrains.Silo.Security;
 
 namespace ScoreGrains.Silo.Api;
 
 /// <summary>
 /// <c>GET /v1/subjects/{kind}/{id}/export</c>: everything held about one subject as one JSON document (GDPR Art. 15,
-/// the right of access): its score with the principal reasons, every journal entry with its effect, and every crossing
-/// it caused. Streamed: the journal and the crossings are read and written a page at a time, so a subject with
+/// the right of access): its score with the principal reasons, every journal entry with its effect, every crossing
+/// it caused and its disputes. Streamed: the journal and the crossings are read and written a page at a time, so a subject with
 /// millions of entries is never held in memory whole.
 /// </summary>
 internal static class SubjectExportEndpoint
@@ -21,12 +23,12 @@ internal static class SubjectExportEndpoint
         app.MapGet("/v1/subjects/{kind}/{id}/export", ExportAsync)
             .WithName("ExportSubject")
             .WithSummary("Export everything held about a subject (GDPR Art. 15)")
-            .WithDescription("One JSON document, streamed: subject, exportedAt, score (with principal reasons), journal (every entry with its effect, oldest first) and crossings (oldest first).")
+            .WithDescription("One JSON document, streamed: subject, exportedAt, score (with principal reasons), journal (every entry with its effect, oldest first), crossings (oldest first) and disputes (newest first).")
             .RequireRole(Roles.Reader)
             .Audited();
 
     private static async Task<IResult> ExportAsync(
-        string kind, string id, IGrainFactory grains, JournalReader journal, CrossingFeedReader crossings, TimeProvider time,
+        string kind, string id, IGrainFactory grains, JournalReader journal, CrossingFeedReader crossings, DisputeStore disputes, TimeProvider time,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, HttpContext http, CancellationToken cancellationToken)
     {
         if (!SubjectEndpoints.TryKey(kind, id, out var key, out var problem))
@@ -88,6 +90,14 @@ internal static class SubjectExportEndpoint
             }
 
             after = page[^1].Sequence;
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("disputes");
+        var now = time.GetUtcNow();
+        foreach (var row in await disputes.ListForSubjectAsync(key, cancellationToken))
+        {
+            JsonSerializer.Serialize(writer, row.ToDispute(now), options);
         }
 
         writer.WriteEndArray();

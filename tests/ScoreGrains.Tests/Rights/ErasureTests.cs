@@ -43,6 +43,18 @@ public sealed class ErasureTests(ClusterFixture fixture) : IAsyncLifetime
             Assert.NotEmpty(export.GetProperty("crossings").EnumerateArray()); // so the crossing's anonymisation is tested
         }
 
+        // A dispute in the subject's own words (it names the subject too): erased with the rest.
+        using (var dispute = await _http.PostAsJsonAsync($"/v1/subjects/citizen/{id}/disputes", new { signalId = signals[1].SignalId, reason = $"I, {id}, repaid that loan." }))
+        {
+            Assert.Equal(HttpStatusCode.Created, dispute.StatusCode);
+        }
+
+        using (var exported = await _http.GetAsync($"/v1/subjects/citizen/{id}/export"))
+        {
+            var export = await exported.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(signals[1].SignalId, Assert.Single(export.GetProperty("disputes").EnumerateArray()).GetProperty("signalId").GetString());
+        }
+
         using var erase = await _http.DeleteAsync($"/v1/subjects/citizen/{id}");
         var receipt = await erase.Content.ReadFromJsonAsync<ErasureReceipt>(ApiJson.Options);
 
@@ -52,6 +64,8 @@ public sealed class ErasureTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/v1/subjects/citizen/{id}/export")).StatusCode);
         var history = await _http.GetFromJsonAsync<JsonElement>($"/v1/subjects/citizen/{id}/history");
         Assert.Empty(history.GetProperty("entries").EnumerateArray());
+        var disputes = await _http.GetFromJsonAsync<JsonElement>($"/v1/subjects/citizen/{id}/disputes");
+        Assert.Empty(disputes.GetProperty("disputes").EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, (await _http.DeleteAsync($"/v1/subjects/citizen/{id}")).StatusCode);
 
         Assert.Empty(await TablesHoldingAsync(id));

@@ -25,6 +25,11 @@ public sealed class EndpointAccessTests(ClusterFixture fixture)
         ["GET /v1/subjects/{kind}/{id}/history"] = Roles.Reader,
         ["GET /v1/subjects/{kind}/{id}/export"] = Roles.Reader,
         ["DELETE /v1/subjects/{kind}/{id}"] = Roles.Admin,
+        ["POST /v1/subjects/{kind}/{id}/disputes"] = Roles.Reader,
+        ["GET /v1/subjects/{kind}/{id}/disputes"] = Roles.Reader,
+        ["GET /v1/disputes"] = Roles.Reader,
+        ["GET /v1/disputes/{disputeId}"] = Roles.Reader,
+        ["POST /v1/disputes/{disputeId}/resolution"] = Roles.Admin,
         ["GET /v1/subjects/{kind}/{id}/stream"] = Roles.Reader,
         ["GET /v1/crossings"] = Roles.Reader,
         ["GET /v1/crossings/stream"] = Roles.Reader,
@@ -72,7 +77,7 @@ public sealed class EndpointAccessTests(ClusterFixture fixture)
     {
         using var http = silo.Client(key);
         var (method, pattern) = row.Split(' ') is [var m, var p] ? (m, p) : throw new ArgumentException(row);
-        var path = pattern.Replace("{kind}", "citizen").Replace("{id}", Signals.NewId()).Replace("{documentName}", "v1");
+        var path = pattern.Replace("{kind}", "citizen").Replace("{id}", Signals.NewId()).Replace("{documentName}", "v1").Replace("{disputeId}", Guid.NewGuid().ToString());
         using var request = new HttpRequestMessage(method == "*" ? HttpMethod.Get : new HttpMethod(method), path);
         if (method == "POST")
         {
