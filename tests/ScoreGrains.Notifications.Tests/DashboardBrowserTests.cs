@@ -103,10 +103,77 @@ public sealed class DashboardBrowserTests(NotificationsFixture fixture, ITestOut
         Assert.DoesNotContain(urls, u => u.Contains(reader, StringComparison.Ordinal) || u.Contains(producer, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task TheSubjectPageDrawsItsJournalAsATimelineWithItsReasonsAndExtendsItLive()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
+        await using var silo = await ApiHost.StartAsync(fixture.Database.ConnectionString);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
+        var id = Signals.NewId();
+        var defaulted = Citizens.Default(id); // 600 → 537
+        await silo.SendAsync(defaulted, Citizens.At(id, "loan.repaid", 1), Citizens.At(id, "tax.paid", 2)); // → 549.6 → 553.2
+
+        await page.GotoAsync(silo.Address.ToString());
+        await page.Locator("#status[data-state='live']").WaitForAsync(new() { Timeout = Timeout });
+        await page.FillAsync("#search-id", id);
+        await page.ClickAsync("#search button");
+
+        // One point per journal entry, oldest first, each at the score after it; the table lists them newest first.
+        var dots = page.Locator("#subject-timeline circle");
+        await Assertions.Expect(dots).ToHaveCountAsync(3, new() { Timeout = Timeout });
+        Assert.Equal(await silo.JournalSeqsAsync(id), await SeqsAsync(dots));
+        Assert.Equal(["537.0", "549.6", "553.2"], await ScoresAsync(dots));
+        Assert.Contains("crossing", await dots.First.GetAttributeAsync("class"), StringComparison.Ordinal); // fair → low
+        var rows = page.Locator("#subject-history tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(3);
+        Assert.Equal(defaulted.SignalId, await rows.Last.GetAttributeAsync("data-signal-id"));
+        Assert.Contains("600.0 → 537.0", await rows.Last.InnerTextAsync(), StringComparison.Ordinal);
+
+        // The principal reasons in plain language, largest impact first (credit history: 2.1 score points per model point).
+        var reasons = page.Locator("#subject-reasons li");
+        await Assertions.Expect(reasons).ToHaveCountAsync(3, new() { Timeout = Timeout });
+        Assert.Equal(["R-loan.defaulted", "R-loan.repaid", "R-tax.paid"], await AttributesAsync(reasons, "data-code"));
+        Assert.Contains("Loan in default lowers the score by 63.0 points", await reasons.First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("raises the score by 12.6 points", await reasons.Nth(1).InnerTextAsync(), StringComparison.Ordinal);
+
+        // A new signal extends the timeline and the table by push, and the reasons follow it.
+        await silo.SendAsync(Citizens.At(id, "bill.paid", 3)); // behaviour: 0.5 × 1.5 → 553.95
+        await Assertions.Expect(page.Locator("#subject-score")).ToHaveTextAsync("554.0", new() { Timeout = Timeout });
+        await Assertions.Expect(dots).ToHaveCountAsync(4, new() { Timeout = Timeout });
+        await Assertions.Expect(rows).ToHaveCountAsync(4);
+        Assert.Equal(await silo.JournalSeqsAsync(id), await SeqsAsync(dots));
+        Assert.Equal("554.0", await dots.Last.GetAttributeAsync("data-score"));
+        Assert.Contains("bill.paid", await rows.First.InnerTextAsync(), StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("#subject-reasons li[data-code='R-bill.paid']")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "subject.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        output.WriteLine($"Screenshot: {screenshot}");
+    }
+
     private static async Task UseKeyAsync(IPage page, string key)
     {
         await page.FillAsync("#key-input", key);
         await page.ClickAsync("#key-form button");
+    }
+
+    private static async Task<List<long>> SeqsAsync(ILocator dots) =>
+        [.. (await AttributesAsync(dots, "data-seq")).Select(s => long.Parse(s, System.Globalization.CultureInfo.InvariantCulture))];
+
+    private static Task<List<string>> ScoresAsync(ILocator dots) => AttributesAsync(dots, "data-score");
+
+    private static async Task<List<string>> AttributesAsync(ILocator items, string name)
+    {
+        var values = new List<string>();
+        foreach (var item in await items.AllAsync())
+        {
+            values.Add(await item.GetAttributeAsync(name) ?? "");
+        }
+
+        return values;
     }
 
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

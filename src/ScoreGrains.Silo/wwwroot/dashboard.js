@@ -198,19 +198,45 @@ function followStats() {
 }
 
 // --- one subject -----------------------------------------------------------------------------------
-let subjectSource = null;
+// The subject page: the score now, its timeline (the journal, read newest page first, extended by the subject stream's
+// score changes), its principal reasons and its disputes. Entries are keyed by their journal position (seq), so a
+// change seen both on the stream and in a history page is drawn once.
+const HISTORY_PAGE = 100;
+const MAX_POINTS = 1000; // live changes beyond this drop the oldest points ("older entries" reads them again)
+const TABLE_ROWS = 20;
+const SVG_NS = "http://www.w3.org/2000/svg";
+let subject = null; // the open subject: { kind, id, path, stream, entries, more, disputes, rereadAt, rereading }
 
-async function openSubject(kind, id) {
+const subjectPath = (kind, id) => `/v1/subjects/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`;
+const scorePoints = (n) => `${fmt(Math.abs(n))} point${fmt(Math.abs(n)) === "1.0" ? "" : "s"}`;
+
+function when(t) {
+  const d = new Date(t);
+  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+}
+
+function openSubject(kind, id) {
   $("search-kind").value = kind;
   $("search-id").value = id;
-  if (subjectSource) subjectSource.close();
+  if (subject) subject.stream.close();
+  const current = { kind, id, path: subjectPath(kind, id), entries: new Map(), more: false, disputes: [], rereadAt: 0, rereading: false };
+  subject = current;
   $("subject").hidden = true;
+  $("subject").dataset.disputes = "loading";
   $("subject-message").textContent = "";
-  subjectSource = openStream(
-    `/v1/subjects/${encodeURIComponent(kind)}/${encodeURIComponent(id)}/stream`,
-    { subject: showSubject, score: moveScore },
+  $("subject-open-disputes").hidden = true;
+  $("subject-reasons").replaceChildren();
+  $("dispute-message").textContent = "";
+  $("dispute-form").reset();
+  $("subject-disputes").tBodies[0].replaceChildren();
+  showEntries(current);
+  // Each `subject` event (the first, and one after every reconnect) comes after the stream's watch is in place, so the
+  // history read then misses no change: whatever happened between the two arrives as a `score` event.
+  current.stream = openStream(`${current.path}/stream`,
+    { subject: (s) => { showSubject(s); loadHistory(current); }, score: (change) => moveScore(current, change) },
     (state) => { if (state === "failed") $("subject-message").textContent = `could not follow ${kind}/${id}`; });
-  loadHistory(kind, id);
+  readSubject(current);
+  loadDisputes(current);
 }
 
 function showSubject(s) {
@@ -226,39 +252,268 @@ function showSubject(s) {
     r.append(el("td", d.name), el("td", `${fmt(d.points)} / ${fmt(d.cap, 0)}`), el("td", fmt(d.weight, 2)), el("td", fmt(d.contribution)));
     return r;
   }));
-  $("subject-reasons").replaceChildren(...s.reasons.map((r) => el("li", `${r.code}: ${r.description} (${fmt(r.impact)})`)));
+  showReasons(s.reasons || []);
+  if (typeof s.openDisputes === "number") {
+    const open = $("subject-open-disputes");
+    open.hidden = s.openDisputes === 0;
+    open.textContent = `${s.openDisputes} open dispute${s.openDisputes === 1 ? "" : "s"}`;
+  }
 }
 
-function moveScore(change) {
+function showReasons(reasons) {
+  const list = $("subject-reasons");
+  if (reasons.length === 0) {
+    list.replaceChildren(el("li", "None: no signal moves this score now.", "muted"));
+    return;
+  }
+
+  list.replaceChildren(...reasons.map((r) => {
+    const li = el("li");
+    li.dataset.code = r.code;
+    const effect = r.impact >= 0 ? `raises the score by ${scorePoints(r.impact)}` : `lowers the score by ${scorePoints(r.impact)}`;
+    li.append(el("span", r.description), " ", el("span", effect, r.impact >= 0 ? "up" : "down"), " ",
+      el("span", r.signalId ? `${r.code} · signal ${r.signalId}` : r.code, "muted"));
+    return li;
+  }));
+}
+
+// The subject read carries what the stream's score changes do not: the principal reasons now and openDisputes. It is
+// read again after changes, at most once a second (each read of a named subject is an audit event).
+async function readSubject(current) {
+  current.rereadAt = Date.now();
+  try {
+    const response = await api(current.path);
+    if (subject === current && response.ok) showSubject(await response.json());
+  } catch {
+    // The stream still shows the score.
+  }
+}
+
+function rereadSoon(current) {
+  if (current.rereading) return;
+  current.rereading = true;
+  setTimeout(async () => {
+    current.rereading = false;
+    if (subject === current) await readSubject(current);
+  }, Math.max(0, current.rereadAt + 1000 - Date.now()));
+}
+
+function moveScore(current, change) {
   $("subject-score").textContent = fmt(change.newScore);
   $("subject-band").textContent = change.band;
   const signals = Number($("subject-signals").textContent);
-  if (!Number.isNaN(signals)) $("subject-signals").textContent = signals + 1;
-  historyRow({ recordedAt: change.recordedAt, signalType: change.signalType, scoreBefore: change.oldScore, scoreAfter: change.newScore, bandAfter: change.band }, true);
+  if (!current.entries.has(change.journalSeq) && !Number.isNaN(signals)) $("subject-signals").textContent = signals + 1;
+  current.entries.set(change.journalSeq, {
+    seq: change.journalSeq, signalId: change.signalId, signalType: change.signalType, scoreBefore: change.oldScore,
+    scoreAfter: change.newScore, bandAfter: change.band, recordedAt: change.recordedAt, fresh: true,
+  });
+  if (current.entries.size > MAX_POINTS) {
+    current.entries.delete(Math.min(...current.entries.keys()));
+    current.more = true;
+  }
+
+  showEntries(current);
+  rereadSoon(current);
 }
 
-function historyRow(h, fresh) {
-  const r = document.createElement("tr");
-  if (fresh) r.className = "fresh";
-  r.append(el("td", time(h.recordedAt)), el("td", h.signalType),
-    el("td", `${fmt(h.scoreBefore)} → ${fmt(h.scoreAfter)}`, h.scoreAfter >= h.scoreBefore ? "up" : "down"), el("td", h.bandAfter));
-  const body = $("subject-history").tBodies[0];
-  if (fresh) body.prepend(r); else body.append(r);
-  while (body.rows.length > 20) body.deleteRow(-1);
-}
+const historyPage = (current, before) =>
+  api(`${current.path}/history?limit=${HISTORY_PAGE}${before === undefined ? "" : `&before=${before}`}`);
 
-async function loadHistory(kind, id) {
-  $("subject-history").tBodies[0].replaceChildren();
+// The newest page; entries newer than it (changes that came on the stream meanwhile) are kept.
+async function loadHistory(current) {
   try {
-    const response = await api(`/v1/subjects/${encodeURIComponent(kind)}/${encodeURIComponent(id)}/history?limit=20`);
-    if (!response.ok) return;
-    const json = await response.json();
-    const entries = Array.isArray(json) ? json : (json.entries || json.items || []);
-    entries.forEach((h) => historyRow(h, false));
+    const response = await historyPage(current);
+    if (subject !== current || !response.ok) return;
+    const page = await response.json();
+    const newest = page.entries.length ? page.entries[0].seq : -1;
+    const kept = [...current.entries.values()].filter((e) => e.seq > newest);
+    current.entries = new Map([...page.entries, ...kept].map((e) => [e.seq, e]));
+    current.more = page.before !== null && page.before !== undefined;
+    showEntries(current);
   } catch {
-    // History is optional on this page.
+    // The timeline then shows the live changes only.
   }
 }
+
+async function loadOlder(current) {
+  if (current.entries.size === 0) return;
+  try {
+    const response = await historyPage(current, Math.min(...current.entries.keys()));
+    if (subject !== current || !response.ok) return;
+    const page = await response.json();
+    page.entries.forEach((e) => current.entries.set(e.seq, e));
+    current.more = page.before !== null && page.before !== undefined;
+    showEntries(current);
+  } catch {
+    // Try again with the button.
+  }
+}
+
+const journalOrder = (current) => [...current.entries.values()].sort((a, b) => a.seq - b.seq);
+
+function showEntries(current) {
+  const entries = journalOrder(current);
+  drawTimeline(entries);
+  $("timeline-older").hidden = !current.more;
+  const disputed = new Map([...current.disputes].reverse().map((d) => [d.signalId, d])); // the newest dispute of each signal
+  const body = $("subject-history").tBodies[0];
+  body.replaceChildren(...entries.slice(-TABLE_ROWS).reverse().map((h) => historyRow(h, disputed.get(h.signalId))));
+  entries.forEach((h) => { h.fresh = false; });
+}
+
+function historyRow(h, dispute) {
+  const r = document.createElement("tr");
+  if (h.fresh) r.className = "fresh";
+  r.dataset.seq = h.seq;
+  r.dataset.signalId = h.signalId;
+  const action = el("td");
+  if (dispute) action.append(el("span", dispute.status, `dispute-status ${dispute.status}`), " ");
+  if (!dispute || dispute.status !== "open") {
+    const button = el("button", "Dispute", "dispute-open");
+    button.type = "button";
+    button.addEventListener("click", () => {
+      $("dispute-signal").value = h.signalId;
+      $("dispute-reason").focus();
+    });
+    action.append(button);
+  }
+
+  r.append(el("td", when(h.recordedAt)), el("td", h.signalType),
+    el("td", `${fmt(h.scoreBefore)} → ${fmt(h.scoreAfter)}`, h.scoreAfter >= h.scoreBefore ? "up" : "down"), el("td", h.bandAfter), action);
+  return r;
+}
+
+function svg(tag, attributes, text) {
+  const e = document.createElementNS(SVG_NS, tag);
+  Object.entries(attributes).forEach(([name, value]) => e.setAttribute(name, value));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// One point per journal entry, in journal order and evenly spaced (a burst of signals stays readable); the line starts
+// at the oldest entry's score before it.
+function drawTimeline(entries) {
+  const box = $("subject-timeline");
+  if (entries.length === 0) {
+    box.replaceChildren(el("p", "No journal entries.", "muted"));
+    return;
+  }
+
+  const width = Math.max(320, box.clientWidth); // drawn at the box's own width: text keeps its size
+  const [height, left, right, top, bottom] = [170, 44, 12, 10, 22];
+  const scores = [entries[0].scoreBefore, ...entries.map((e) => e.scoreAfter)];
+  let lo = Math.min(...scores);
+  let hi = Math.max(...scores);
+  if (hi - lo < 10) [lo, hi] = [(lo + hi) / 2 - 5, (lo + hi) / 2 + 5];
+  const x = (i) => left + (i * (width - left - right)) / entries.length;
+  const y = (s) => top + ((hi - s) * (height - top - bottom)) / (hi - lo);
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `score over ${entries.length} journal entries` });
+  [hi, lo].forEach((s) => chart.append(
+    svg("line", { x1: left, x2: width - right, y1: y(s), y2: y(s), class: "grid" }),
+    svg("text", { x: left - 4, y: y(s) + 4, "text-anchor": "end" }, fmt(s, 0))));
+  chart.append(svg("polyline", { points: scores.map((s, i) => `${x(i)},${y(s)}`).join(" "), class: "score-line" }));
+  entries.forEach((e, i) => {
+    const before = i === 0 ? e.bandBefore : entries[i - 1].bandAfter;
+    const dot = svg("circle", {
+      cx: x(i + 1), cy: y(e.scoreAfter), r: 3.5,
+      class: `${e.scoreAfter >= e.scoreBefore ? "up" : "down"}${before && before !== e.bandAfter ? " crossing" : ""}`,
+      "data-seq": e.seq, "data-signal-id": e.signalId, "data-score": fmt(e.scoreAfter),
+    });
+    dot.append(svg("title", {}, `${when(e.recordedAt)} · ${e.signalType} · ${fmt(e.scoreBefore)} → ${fmt(e.scoreAfter)} (${e.bandAfter})`));
+    chart.append(dot);
+  });
+  chart.append(
+    svg("text", { x: left, y: height - 6 }, when(entries[0].recordedAt)),
+    svg("text", { x: width - right, y: height - 6, "text-anchor": "end" }, when(entries[entries.length - 1].recordedAt)));
+  box.replaceChildren(chart);
+}
+
+// --- a subject's disputes --------------------------------------------------------------------------
+// A silo without the disputes API answers 404 for its route: the section then says so and offers no button.
+async function loadDisputes(current) {
+  let response;
+  try {
+    response = await api(`${current.path}/disputes`);
+  } catch {
+    response = null;
+  }
+
+  if (subject !== current) return;
+  if (!response || !response.ok) {
+    $("subject").dataset.disputes = "unavailable";
+    $("disputes-unavailable").textContent = !response ? "Disputes could not be read (the silo did not answer)."
+      : response.status === 404 ? "Disputes are not available on this silo."
+      : response.status === 401 || response.status === 403 ? "This key may not read disputes."
+      : `Disputes could not be read (HTTP ${response.status}).`;
+    return;
+  }
+
+  current.disputes = (await response.json()).disputes || [];
+  if (subject !== current) return;
+  $("subject").dataset.disputes = "available";
+  $("subject-disputes").tBodies[0].replaceChildren(...current.disputes.map(disputeRow));
+  $("subject-disputes").hidden = current.disputes.length === 0;
+  showEntries(current);
+}
+
+function disputeRow(d) {
+  const r = document.createElement("tr");
+  r.dataset.id = d.id;
+  r.dataset.signalId = d.signalId;
+  r.dataset.status = d.status;
+  const status = el("td", d.overdue ? `${d.status}, overdue` : d.status, `dispute-status ${d.status}${d.overdue ? " overdue" : ""}`);
+  const resolution = d.resolvedAt ? `${when(d.resolvedAt)} by ${d.resolvedBy}${d.note ? `: ${d.note}` : ""}` : "";
+  r.append(el("td", when(d.openedAt)), el("td", d.signalId), el("td", d.reason), status, el("td", when(d.dueAt)), el("td", resolution));
+  return r;
+}
+
+// Problem details as one line: the title, then each field the validation names.
+async function problemText(response) {
+  try {
+    const problem = await response.json();
+    const fields = Object.entries(problem.errors || {}).map(([field, messages]) => `${field}: ${[].concat(messages).join(" ")}`);
+    return [problem.title, problem.detail, ...fields].filter(Boolean).join(" · ") || `HTTP ${response.status}`;
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+}
+
+async function openDispute(current, signalId, reason) {
+  const message = $("dispute-message");
+  message.textContent = "opening…";
+  let response;
+  try {
+    response = await fetch(`${current.path}/disputes`, {
+      method: "POST",
+      headers: headers({ "Content-Type": "application/json" }),
+      body: JSON.stringify({ signalId, reason }),
+      cache: "no-store",
+    });
+  } catch {
+    message.textContent = "The silo did not answer; the dispute may not be open.";
+    return;
+  }
+
+  if (subject !== current) return;
+  if (response.status === 201 || response.status === 200) {
+    const d = await response.json();
+    message.textContent = response.status === 201 ? `Dispute opened on signal ${d.signalId}, due ${when(d.dueAt)}.`
+      : `Signal ${d.signalId} already has an open dispute (opened ${when(d.openedAt)}).`;
+    $("dispute-form").reset();
+    await Promise.all([loadDisputes(current), readSubject(current)]);
+  } else {
+    message.textContent = response.status === 401 || response.status === 403 ? "This key may not open disputes."
+      : await problemText(response);
+  }
+}
+
+$("dispute-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  if (subject) openDispute(subject, $("dispute-signal").value.trim(), $("dispute-reason").value.trim());
+});
+
+$("timeline-older").addEventListener("click", () => { if (subject) loadOlder(subject); });
+window.addEventListener("resize", () => { if (subject) drawTimeline(journalOrder(subject)); });
 
 $("search").addEventListener("submit", (e) => {
   e.preventDefault();
