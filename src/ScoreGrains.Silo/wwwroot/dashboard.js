@@ -229,6 +229,8 @@ function openSubject(kind, id) {
   $("dispute-message").textContent = "";
   $("dispute-form").reset();
   $("subject-disputes").tBodies[0].replaceChildren();
+  $("subject-disputes").hidden = true;
+  $("disputes-none").hidden = true;
   showEntries(current);
   // Each `subject` event (the first, and one after every reconnect) comes after the stream's watch is in place, so the
   // history read then misses no change: whatever happened between the two arrives as a `score` event.
@@ -453,6 +455,7 @@ async function loadDisputes(current) {
   $("subject").dataset.disputes = "available";
   $("subject-disputes").tBodies[0].replaceChildren(...current.disputes.map(disputeRow));
   $("subject-disputes").hidden = current.disputes.length === 0;
+  $("disputes-none").hidden = current.disputes.length > 0;
   showEntries(current);
 }
 
