@@ -111,6 +111,8 @@ public sealed class DashboardBrowserTests(NotificationsFixture fixture, ITestOut
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
+        var urls = new List<string>();
+        page.Request += (_, request) => urls.Add(request.Url);
         var id = Signals.NewId();
         var defaulted = Citizens.Default(id); // 600 → 537
         await silo.SendAsync(defaulted, Citizens.At(id, "loan.repaid", 1), Citizens.At(id, "tax.paid", 2)); // → 549.6 → 553.2
@@ -147,11 +149,43 @@ public sealed class DashboardBrowserTests(NotificationsFixture fixture, ITestOut
         Assert.Equal("554.0", await dots.Last.GetAttributeAsync("data-score"));
         Assert.Contains("bill.paid", await rows.First.InnerTextAsync(), StringComparison.Ordinal);
         await Assertions.Expect(page.Locator("#subject-reasons li[data-code='R-bill.paid']")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        Assert.All(urls, u => Assert.StartsWith(silo.Address.ToString(), u, StringComparison.Ordinal)); // nothing from outside the silo
 
         var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "subject.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         output.WriteLine($"Screenshot: {screenshot}");
+    }
+
+    [Fact]
+    public async Task OnASiloWithoutTheDisputesApiTheSubjectPageSaysSoAndShowsTheRest()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
+        await using var silo = await ApiHost.StartAsync(fixture.Database.ConnectionString);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+
+        // What an older silo answers for a route it does not map (UseStatusCodePages: an empty 404 as problem+json).
+        await page.RouteAsync("**/v1/subjects/*/*/disputes", route => route.FulfillAsync(new()
+        {
+            Status = 404,
+            ContentType = "application/problem+json",
+            Body = """{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.5","title":"Not Found","status":404}""",
+        }));
+        var id = Signals.NewId();
+        await silo.SendAsync(Citizens.Default(id), Citizens.At(id, "loan.repaid", 1));
+        await page.GotoAsync(silo.Address.ToString());
+        await page.FillAsync("#search-id", id);
+        await page.ClickAsync("#search button");
+
+        await Assertions.Expect(page.Locator("#disputes-unavailable")).ToHaveTextAsync("Disputes are not available on this silo.", new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("#subject-timeline circle")).ToHaveCountAsync(2, new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("#subject-reasons li[data-code='R-loan.defaulted']")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        Assert.Equal(2, await page.Locator("#subject-history tbody tr").CountAsync());
+        Assert.Equal(0, await page.Locator("#subject-history button:visible").CountAsync()); // no Dispute button
+        Assert.False(await page.Locator("#dispute-form").IsVisibleAsync());
+        Assert.False(await page.Locator("#subject-open-disputes").IsVisibleAsync());
     }
 
     private static async Task UseKeyAsync(IPage page, string key)
