@@ -1,4 +1,4 @@
-// ScoreGrains live dashboard: plain JS, push only (Server-Sent Events), nothing fetched from outside this silo.
+// ScoreGrains live dashboard: plain JS, live data by push (Server-Sent Events), nothing fetched from outside this silo.
 "use strict";
 
 const MAX_ROWS = 200;
@@ -211,6 +211,7 @@ const subjectPath = (kind, id) => `/v1/subjects/${encodeURIComponent(kind)}/${en
 const scorePoints = (n) => `${fmt(Math.abs(n))} point${fmt(Math.abs(n)) === "1.0" ? "" : "s"}`;
 
 function when(t) {
+  if (!t) return "";
   const d = new Date(t);
   return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
 }

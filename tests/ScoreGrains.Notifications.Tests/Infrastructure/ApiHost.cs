@@ -10,7 +10,7 @@ namespace ScoreGrains.Notifications.Tests.Infrastructure;
 
 /// <summary>
 /// The whole ScoreGrains process as <c>Program.cs</c> builds it (<see cref="ScoreGrainsHost"/>: the HTTP API too, which
-/// <see cref="NotificationsHost"/> leaves out), in open mode on free loopback ports against the test database.
+/// <see cref="NotificationsHost"/> leaves out), on free loopback ports against the test database (open mode unless the settings say otherwise).
 /// </summary>
 public sealed class ApiHost : IAsyncDisposable
 {
@@ -26,11 +26,11 @@ public sealed class ApiHost : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ApiHost> StartAsync(string connectionString)
+    public static async Task<ApiHost> StartAsync(string connectionString, params string[] settings)
     {
         var httpPort = LoopbackPort.Free();
         var app = await ScoreGrainsHost.BuildAsync(HostArguments.For(
-            connectionString, NotificationsFixture.NewServiceId(), httpPort, "--Logging:LogLevel:Default=Warning"));
+            connectionString, NotificationsFixture.NewServiceId(), httpPort, ["--Logging:LogLevel:Default=Warning", .. settings]));
         await app.StartAsync();
         return new ApiHost(app, new Uri($"http://127.0.0.1:{httpPort}"));
     }
