@@ -158,6 +158,63 @@ public sealed class DashboardBrowserTests(NotificationsFixture fixture, ITestOut
     }
 
     [Fact]
+    public async Task ADisputeOpenedFromAJournalEntryIsListedAsOpenAndCountedOnTheSubject()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
+        const string reader = "sg_browser_dispute_reader_key";
+        await using var silo = await ApiHost.StartAsync(
+            fixture.Database.ConnectionString,
+            "--ScoreGrains:Security:Mode=keys",
+            $"--ScoreGrains:Security:Keys:dashboard:Sha256={ApiKeys.HashOf(reader)}",
+            "--ScoreGrains:Security:Keys:dashboard:Roles:0=reader");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
+        var id = Signals.NewId();
+        var defaulted = Citizens.Default(id);
+        await silo.SendAsync(defaulted, Citizens.At(id, "loan.repaid", 1));
+
+        // The dashboard's reader key opens disputes: the POST carries it like every read.
+        await page.GotoAsync(silo.Address.ToString());
+        await UseKeyAsync(page, reader);
+        await page.Locator("#status[data-state='live']").WaitForAsync(new() { Timeout = Timeout });
+        await page.FillAsync("#search-id", id);
+        await page.ClickAsync("#search button");
+        await Assertions.Expect(page.Locator("#disputes-none")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        Assert.False(await page.Locator("#subject-open-disputes").IsVisibleAsync());
+
+        var entry = page.Locator($"#subject-history tr[data-signal-id='{defaulted.SignalId}']");
+        await entry.Locator("button.dispute-open").ClickAsync();
+        Assert.Equal(defaulted.SignalId, await page.InputValueAsync("#dispute-signal"));
+        await page.FillAsync("#dispute-reason", "I repaid that loan in full");
+        await page.ClickAsync("#dispute-form button");
+
+        var disputes = page.Locator("#subject-disputes tbody tr");
+        await Assertions.Expect(disputes).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        Assert.Equal(defaulted.SignalId, await disputes.GetAttributeAsync("data-signal-id"));
+        Assert.Equal("open", await disputes.GetAttributeAsync("data-status"));
+        Assert.Contains("I repaid that loan in full", await disputes.InnerTextAsync(), StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("#subject-open-disputes")).ToHaveTextAsync("1 open dispute", new() { Timeout = Timeout });
+        await Assertions.Expect(entry.Locator("button.dispute-open")).ToHaveCountAsync(0); // the entry shows its open dispute instead
+        Assert.Contains("open", await entry.InnerTextAsync(), StringComparison.Ordinal);
+
+        // A second dispute of the same signal is the open one, not another.
+        await page.FillAsync("#dispute-signal", defaulted.SignalId!);
+        await page.FillAsync("#dispute-reason", "again");
+        await page.ClickAsync("#dispute-form button");
+        await Assertions.Expect(page.Locator("#dispute-message")).ToContainTextAsync("already has an open dispute", new() { Timeout = Timeout });
+        await Assertions.Expect(disputes).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#subject-open-disputes")).ToHaveTextAsync("1 open dispute");
+
+        // A signal the subject does not have: the silo's problem, shown as it says it.
+        await page.FillAsync("#dispute-signal", "no-such-signal");
+        await page.FillAsync("#dispute-reason", "never happened");
+        await page.ClickAsync("#dispute-form button");
+        await Assertions.Expect(page.Locator("#dispute-message")).ToContainTextAsync("No such signal.", new() { Timeout = Timeout });
+        await Assertions.Expect(disputes).ToHaveCountAsync(1);
+    }
+
+    [Fact]
     public async Task OnASiloWithoutTheDisputesApiTheSubjectPageSaysSoAndShowsTheRest()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");

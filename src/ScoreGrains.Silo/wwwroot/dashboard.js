@@ -371,7 +371,8 @@ function historyRow(h, dispute) {
   r.dataset.signalId = h.signalId;
   const action = el("td");
   if (dispute) action.append(el("span", dispute.status, `dispute-status ${dispute.status}`), " ");
-  if (!dispute || dispute.status !== "open") {
+  // The journal's own entries ($retraction) are no signal to contest, and a retracted signal no longer counts.
+  if (!h.signalType.startsWith("$") && (!dispute || dispute.status === "upheld")) {
     const button = el("button", "Dispute", "dispute-open");
     button.type = "button";
     button.addEventListener("click", () => {
@@ -381,7 +382,8 @@ function historyRow(h, dispute) {
     action.append(button);
   }
 
-  r.append(el("td", when(h.recordedAt)), el("td", h.signalType),
+  const signal = h.signalType === "$retraction" ? `retraction of ${h.signalId.replace(/^\$retraction:/, "")}` : h.signalType;
+  r.append(el("td", when(h.recordedAt)), el("td", signal),
     el("td", `${fmt(h.scoreBefore)} → ${fmt(h.scoreAfter)}`, h.scoreAfter >= h.scoreBefore ? "up" : "down"), el("td", h.bandAfter), action);
   return r;
 }
