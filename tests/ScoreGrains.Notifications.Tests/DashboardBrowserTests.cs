@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using ScoreGrains.Notifications.Tests.Infrastructure;
 using ScoreGrains.Silo.Security;
@@ -158,15 +159,18 @@ public sealed class DashboardBrowserTests(NotificationsFixture fixture, ITestOut
     }
 
     [Fact]
-    public async Task ADisputeOpenedFromAJournalEntryIsListedAsOpenAndCountedOnTheSubject()
+    public async Task ADisputeOpenedFromAJournalEntryIsListedCountedAndFollowedToItsRetraction()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
         const string reader = "sg_browser_dispute_reader_key";
+        const string admin = "sg_browser_dispute_admin_key";
         await using var silo = await ApiHost.StartAsync(
             fixture.Database.ConnectionString,
             "--ScoreGrains:Security:Mode=keys",
             $"--ScoreGrains:Security:Keys:dashboard:Sha256={ApiKeys.HashOf(reader)}",
-            "--ScoreGrains:Security:Keys:dashboard:Roles:0=reader");
+            "--ScoreGrains:Security:Keys:dashboard:Roles:0=reader",
+            $"--ScoreGrains:Security:Keys:operator:Sha256={ApiKeys.HashOf(admin)}",
+            "--ScoreGrains:Security:Keys:operator:Roles:0=admin");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
@@ -212,6 +216,20 @@ public sealed class DashboardBrowserTests(NotificationsFixture fixture, ITestOut
         await page.ClickAsync("#dispute-form button");
         await Assertions.Expect(page.Locator("#dispute-message")).ToContainTextAsync("No such signal.", new() { Timeout = Timeout });
         await Assertions.Expect(disputes).ToHaveCountAsync(1);
+
+        // An operator retracts the signal: the page follows by push, with the retraction as a new journal point, the
+        // score as if the default never came (600 + 12.6), and the dispute resolved.
+        using var http = new HttpClient { BaseAddress = silo.Address };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", admin);
+        var resolution = await http.PostAsJsonAsync(
+            $"/v1/disputes/{await disputes.GetAttributeAsync("data-id")}/resolution", new { outcome = "retracted", note = "The bank confirms the repayment." });
+        resolution.EnsureSuccessStatusCode();
+        await Assertions.Expect(page.Locator("#subject-score")).ToHaveTextAsync("612.6", new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("#subject-timeline circle")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#subject-history tbody tr").First).ToContainTextAsync($"retraction of {defaulted.SignalId}");
+        await Assertions.Expect(disputes).ToHaveAttributeAsync("data-status", "retracted", new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("#subject-open-disputes")).ToBeHiddenAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(entry.Locator("button.dispute-open")).ToHaveCountAsync(0); // a retracted signal no longer counts
     }
 
     [Fact]

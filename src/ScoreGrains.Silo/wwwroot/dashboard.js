@@ -317,6 +317,7 @@ function moveScore(current, change) {
 
   showEntries(current);
   rereadSoon(current);
+  if (change.signalType.startsWith("$")) loadDisputes(current); // a retraction: its dispute was resolved before it was pushed
 }
 
 const historyPage = (current, before) =>
