@@ -9,6 +9,9 @@ using ScoreGrains.Grains.Models;
 using ScoreGrains.Grains.Notifications;
 using ScoreGrains.Grains.Observability;
 using ScoreGrains.Grains.Subjects;
+using Orleans.Configuration;
+using Orleans.Storage;
+using ScoreGrains.Postgres.Activation;
 using ScoreGrains.Postgres.Journal;
 using ScoreGrains.Postgres.Models;
 using ScoreGrains.Scoring;
@@ -76,11 +79,21 @@ public static class ScoreGrainsSiloBuilderExtensions
         // System.Text.Json instead of the provider's default Newtonsoft with $type names: renaming a type
         // must not break stored state.
         silo.UseSystemTextJsonGrainStorageSerializer();
-        silo.AddAdoNetGrainStorage(StorageNames.Subjects, storage => storage.Configure<IOptions<ScoreGrainsOptions>>((options, scoreGrains) =>
+        silo.AddAdoNetGrainStorage(StorageNames.SubjectsAdoNet, storage => storage.Configure<IOptions<ScoreGrainsOptions>>((options, scoreGrains) =>
         {
             options.Invariant = "Npgsql";
             options.ConnectionString = StorageConnectionString(connectionString, scoreGrains.Value.Persistence);
         }));
+        silo.Services.AddSingleton(sp => new ActivationReader(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<IOptions<JournalOptions>>().Value,
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            StorageNames.SubjectState));
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Subjects, (sp, _) => new SubjectStateStorage(
+            sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.SubjectsAdoNet),
+            sp.GetRequiredService<ActivationReader>(),
+            sp.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StorageNames.SubjectsAdoNet).GrainStorageSerializer,
+            sp.GetRequiredService<IOptions<ScoreGrainsOptions>>().Value.Persistence));
         silo.AddScoreGrainsNotifications();
         return silo;
     }

@@ -6,6 +6,9 @@ internal static class StorageNames
     /// provider's missing grain class in the stored key (dotnet/orleans#8746) cannot mix two types' rows.</summary>
     public const string Subjects = "subjects";
 
+    /// <summary>Orleans' ADO.NET grain storage that <see cref="Subjects.SubjectStateStorage"/> writes snapshots with.</summary>
+    public const string SubjectsAdoNet = "subjects-adonet";
+
     /// <summary>State name of <see cref="Subjects.SubjectState"/>.</summary>
     public const string SubjectState = "subject";
 }

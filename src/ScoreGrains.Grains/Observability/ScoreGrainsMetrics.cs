@@ -38,10 +38,18 @@ public sealed class ScoreGrainsMetrics
     // By SignalStatus, whose names they are: the values clients see as each outcome's status.
     private static readonly string[] Outcomes = ["applied", "duplicate", "rejected", "failed"];
 
+    // By ActivationSource, whose names they are.
+    private static readonly string[] ActivationSources = ["none", "snapshot", "snapshot_replay", "replay"];
+
+    // An activation's storage time: from well under a millisecond (one shared round trip) to seconds when queued.
+    private static readonly double[] ActivationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
     private readonly Counter<long> _signals;
     private readonly Counter<long> _crossingsWritten;
     private readonly Counter<long> _crossingsDelivered;
     private readonly Counter<long> _subscribersDropped;
+    private readonly Counter<long> _activations;
+    private readonly Histogram<double> _activationStorage;
     private readonly SubjectBandTally _bands;
 
     public ScoreGrainsMetrics(IMeterFactory meters, SubjectBandTally bands)
@@ -57,6 +65,11 @@ public sealed class ScoreGrainsMetrics
             "scoregrains.crossings.delivered", "{crossing}", "Crossings handed to live subscribers, by kind and transport (orleans: .NET subscribers; sse: HTTP streams).");
         _subscribersDropped = Meter.CreateCounter<long>(
             "scoregrains.subscribers.dropped", "{subscriber}", "Live subscribers dropped for falling behind, by transport and reason; each resumes from the durable feed.");
+        _activations = Meter.CreateCounter<long>(
+            "scoregrains.subjects.activations", "{activation}", "Subject activations, by what storage held for them (none, snapshot, snapshot_replay, replay).");
+        _activationStorage = Meter.CreateHistogram(
+            "scoregrains.subjects.activation.storage.duration", "s", "Time an activation spent reading its snapshot and replaying its journal.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ActivationBuckets });
         Meter.CreateObservableUpDownCounter(
             "scoregrains.subjects.active", ObserveActiveSubjects, "{subject}", "Subjects active (in memory) on this silo, by kind and band.");
     }
@@ -118,6 +131,16 @@ public sealed class ScoreGrainsMetrics
         if (count > 0)
         {
             _signals.Add(count, new("kind", kind is { } k ? SubjectKinds.ToKey(k) : UnknownKind), new("outcome", Outcomes[(int)status]));
+        }
+    }
+
+    /// <summary>A subject activated from <paramref name="source"/>, after <paramref name="storage"/> reading it.</summary>
+    public void CountActivation(ActivationSource source, TimeSpan storage)
+    {
+        _activations.Add(1, new KeyValuePair<string, object?>("source", ActivationSources[(int)source]));
+        if (source != ActivationSource.None || storage > TimeSpan.Zero)
+        {
+            _activationStorage.Record(storage.TotalSeconds);
         }
     }
 

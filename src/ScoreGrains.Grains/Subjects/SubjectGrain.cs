@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -103,6 +105,7 @@ internal sealed class SubjectGrain(
         _subjectKind = kind;
 
         _model = models.For(kind);
+        var snapshot = state.State.Sheet is not null;
         if (state.State.Sheet is { } stored && stored.ModelVersion != _model.Version)
         {
             if (Mode != PersistenceMode.Journal)
@@ -112,15 +115,21 @@ internal sealed class SubjectGrain(
             }
 
             // A new model version: rescore from the whole journal.
-            state.State = new SubjectState();
+            state.State = new SubjectState { ReadTook = state.State.ReadTook };
+            snapshot = false;
         }
 
         state.State.Sheet ??= ScoreSheet.Start(_model);
+        var storageTime = state.State.ReadTook;
         if (Mode == PersistenceMode.Journal)
         {
+            var replayStarted = Stopwatch.GetTimestamp();
             await ReplayJournalAsync(cancellationToken);
+            storageTime += Stopwatch.GetElapsedTime(replayStarted);
             _verifyForgotten = state.State.RecentSignalIds.HorizonTicks != 0;
         }
+
+        metrics.CountActivation(ActivationSourceOf(snapshot, replayed: _sinceSnapshot > 0), storageTime);
 
         bandTally.Activated(_kind, Sheet.Band);
         _talliedBand = Sheet.Band;
@@ -722,7 +731,7 @@ internal sealed class SubjectGrain(
     {
         var replayed = 0;
         var refold = false;
-        await foreach (var entry in journalReader.ReadAfterAsync(_key, state.State.JournalPosition, cancellationToken: cancellationToken))
+        await foreach (var entry in ReadJournalAfterPositionAsync(cancellationToken))
         {
             // Replay folds each entry exactly as when it was applied, in journal order (JournalFold).
             if (JournalFold.RetractedBy(entry) is { } retracted)
@@ -747,6 +756,45 @@ internal sealed class SubjectGrain(
 
         _sinceSnapshot = replayed;
     }
+
+    /// <summary>
+    /// The journal after the state's position: first what grain storage read with the snapshot at activation
+    /// (<see cref="SubjectStateStorage"/>), if it read after this very position, then from the journal itself.
+    /// </summary>
+    private async IAsyncEnumerable<JournalEntry> ReadJournalAfterPositionAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var after = state.State.JournalPosition;
+        if (state.State.ReadTail is { } read)
+        {
+            state.State.ReadTail = null;
+            if (read.AfterSeq == after)
+            {
+                foreach (var entry in read.Entries)
+                {
+                    yield return entry;
+                    after = entry.Seq;
+                }
+
+                if (read.Complete)
+                {
+                    yield break;
+                }
+            }
+        }
+
+        await foreach (var entry in journalReader.ReadAfterAsync(_key, after, cancellationToken: cancellationToken))
+        {
+            yield return entry;
+        }
+    }
+
+    private static ActivationSource ActivationSourceOf(bool snapshot, bool replayed) => (snapshot, replayed) switch
+    {
+        (true, true) => ActivationSource.SnapshotReplay,
+        (true, false) => ActivationSource.Snapshot,
+        (false, true) => ActivationSource.Replay,
+        _ => ActivationSource.None,
+    };
 
     /// <summary>Writes a snapshot when at least <paramref name="due"/> signals were committed since the last one.</summary>
     private async Task SnapshotAsync(int due)

@@ -1,3 +1,4 @@
+using ScoreGrains.Postgres.Activation;
 using ScoreGrains.Scoring;
 
 namespace ScoreGrains.Grains.Subjects;
@@ -17,4 +18,12 @@ public sealed class SubjectState
 
     /// <summary>Signals retracted by a dispute (journaled as <c>$retraction</c> entries): they no longer count.</summary>
     public HashSet<string>? Retracted { get; set; }
+
+    // Not stored (internal, so System.Text.Json skips them): what SubjectStateStorage read beside the snapshot.
+
+    /// <summary>The journal after <see cref="JournalPosition"/>, read with the snapshot at activation; taken once.</summary>
+    internal JournalTail? ReadTail { get; set; }
+
+    /// <summary>How long the storage read at activation took.</summary>
+    internal TimeSpan ReadTook { get; set; }
 }

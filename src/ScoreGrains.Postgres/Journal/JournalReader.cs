@@ -6,7 +6,7 @@ namespace ScoreGrains.Postgres.Journal;
 /// <summary>Reads the signal journal: replay after a snapshot and history pages.</summary>
 public sealed class JournalReader(NpgsqlDataSource dataSource)
 {
-    private const string Columns = """
+    internal const string Columns = """
         subject_key, seq, signal_id, signal_type, value, occurred_at, source,
         score_before, score_after, band_before, band_after, model_version, recorded_at
         """;
@@ -70,22 +70,26 @@ public sealed class JournalReader(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            entries.Add(new JournalEntry(
-                reader.GetString(0),
-                reader.GetInt64(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetDouble(4),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(5), TimeSpan.Zero),
-                reader.GetString(6),
-                reader.GetDouble(7),
-                reader.GetDouble(8),
-                reader.GetString(9),
-                reader.GetString(10),
-                reader.GetString(11),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(12), TimeSpan.Zero)));
+            entries.Add(ReadEntry(reader));
         }
 
         return entries;
     }
+
+    /// <summary>The entry at the reader's row, whose first columns are <see cref="Columns"/>.</summary>
+    internal static JournalEntry ReadEntry(NpgsqlDataReader reader) =>
+        new(
+            reader.GetString(0),
+            reader.GetInt64(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetDouble(4),
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(5), TimeSpan.Zero),
+            reader.GetString(6),
+            reader.GetDouble(7),
+            reader.GetDouble(8),
+            reader.GetString(9),
+            reader.GetString(10),
+            reader.GetString(11),
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(12), TimeSpan.Zero));
 }
