@@ -65,4 +65,28 @@ public sealed class ScoreGrainsOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan SnapshotPauseAfterFailure { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a subject stays in memory with no call before Orleans deactivates it (its activation collection age;
+    /// Orleans' default is 15 minutes). A deactivation writes a snapshot if signals came since the last one, and the
+    /// next signal activates the subject again from it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:30", "7.00:00:00")]
+    public TimeSpan SubjectIdleAge { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Orleans' memory-based activation shedding: when the process's memory use passes
+    /// <see cref="MemoryLimitPercent"/> of what the machine (or container) allows, Orleans deactivates the least recently
+    /// used activations until it is back under <see cref="MemoryTargetPercent"/>, so spread traffic over more subjects
+    /// than fit in memory slows down (re-activations) instead of failing with an out-of-memory error.
+    /// </summary>
+    public bool ShedOnMemoryPressure { get; set; } = true;
+
+    /// <summary>Memory use, percent of what is available to the process, at which shedding starts.</summary>
+    [Range(1, 100)]
+    public double MemoryLimitPercent { get; set; } = 80;
+
+    /// <summary>Memory use, percent, that shedding brings the process back to; below <see cref="MemoryLimitPercent"/>.</summary>
+    [Range(1, 100)]
+    public double MemoryTargetPercent { get; set; } = 70;
 }

@@ -39,6 +39,14 @@ public static class ScoreGrainsSiloBuilderExtensions
             .Bind(silo.Configuration.GetSection(ScoreGrainsOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<ScoreGrainsOptions>>((collection, scoreGrains) =>
+        {
+            var settings = scoreGrains.Value;
+            collection.ClassSpecificCollectionAge[typeof(SubjectGrain).FullName!] = settings.SubjectIdleAge;
+            collection.EnableActivationSheddingOnMemoryPressure = settings.ShedOnMemoryPressure;
+            collection.MemoryUsageLimitPercentage = settings.MemoryLimitPercent;
+            collection.MemoryUsageTargetPercentage = Math.Min(settings.MemoryTargetPercent, settings.MemoryLimitPercent - 1);
+        });
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(sp => new ActiveModels(ModelCatalog.LoadDirectory(
             Path.Combine(AppContext.BaseDirectory, sp.GetRequiredService<IOptions<ScoreGrainsOptions>>().Value.ModelsDirectory))));
