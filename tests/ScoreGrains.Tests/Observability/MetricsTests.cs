@@ -14,6 +14,8 @@ public sealed class MetricsTests(ClusterFixture fixture) : IAsyncLifetime
     private const string CommitRowsSum = "scoregrains_journal_commit_rows_sum";
     private const string CommitCount = "scoregrains_journal_commit_duration_seconds_count";
     private const string SubjectsActive = "scoregrains_subjects_active";
+    private const string ActivationsTotal = "scoregrains_subjects_activations_total";
+    private const string ActivationStorageCount = "scoregrains_subjects_activation_storage_duration_seconds_count";
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
@@ -91,6 +93,25 @@ public sealed class MetricsTests(ClusterFixture fixture) : IAsyncLifetime
             - before.Sum("scoregrains_crossings_delivered_total", ("kind", "citizen"), ("transport", "sse"));
         Assert.InRange(delivered, 1, 2);
         Assert.Equal(2, after.Sum(SubjectsActive, ("kind", "citizen"), ("band", "low")) - before.Sum(SubjectsActive, ("kind", "citizen"), ("band", "low")));
+    }
+
+    [Fact]
+    public async Task ANewSubjectsActivationIsCountedAsFindingNothingStoredWithItsStorageTime()
+    {
+        var before = await PrometheusScrape.ReadAsync(_http);
+        var id = Signals.NewId();
+        var at = Signals.Now.AddMinutes(-5).ToString("O");
+
+        var outcomes = await PostAsync($$"""
+            [{ "signalId": "{{id}}-1", "subject": { "kind": "official", "id": "{{id}}" }, "type": "audit.clean", "occurredAt": "{{at}}", "source": "audit" }]
+            """);
+        var after = await PrometheusScrape.ReadAsync(_http);
+
+        Assert.Equal(["applied"], outcomes);
+        Assert.True(
+            after.Sum(ActivationsTotal, ("source", "none")) - before.Sum(ActivationsTotal, ("source", "none")) >= 1,
+            "the new subject's activation was not counted with source=none");
+        Assert.True(after.Sum(ActivationStorageCount) > before.Sum(ActivationStorageCount), "the activation storage histogram's count did not rise");
     }
 
     [Fact]
