@@ -44,6 +44,19 @@ public sealed class ScoreSheet
     [JsonIgnore]
     public DateTimeOffset? Clock => ClockTicks == 0 ? null : new DateTimeOffset(ClockTicks, TimeSpan.Zero);
 
+    /// <summary>An independent copy, for views that move the clock without changing the subject (reads as of now).</summary>
+    public ScoreSheet Copy() => new()
+    {
+        ModelVersion = ModelVersion,
+        Score = Score,
+        Band = Band,
+        SignalCount = SignalCount,
+        ClockTicks = ClockTicks,
+        Points = (double[])Points.Clone(),
+        Negatives = Negatives is null ? null : [.. Negatives],
+        Impacts = Impacts is null ? null : [.. Impacts],
+    };
+
     /// <summary>A fresh sheet at the model's start score (about 150 bytes: this object and one double per dimension).</summary>
     public static ScoreSheet Start(ScoringModel model)
     {

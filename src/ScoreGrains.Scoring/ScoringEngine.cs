@@ -94,9 +94,9 @@ public static class ScoringEngine
 
     /// <summary>
     /// Moves the event clock to <paramref name="to"/> without a signal: the decay and expiry ("credit repair") a sheet
-    /// would show at that time. Earlier times are ignored (the clock never runs backwards). The silo does not call it:
-    /// a subject's clock moves only with its signals, so replaying the journal reproduces every score (README, "a score
-    /// is as of the subject's event clock"); this is for views "as of" a time, on a copy of the sheet.
+    /// would show at that time. Earlier times are ignored (the clock never runs backwards). A subject's stored clock moves
+    /// only with its signals, so replaying the journal reproduces every score; the silo calls this for views on a copy
+    /// of the sheet: a read moves it to <see cref="LatestDueExpiry"/>.
     /// </summary>
     public static SignalEffect AdvanceClock(ScoringModel model, ScoreSheet sheet, DateTimeOffset to)
     {
@@ -105,6 +105,28 @@ public static class ScoringEngine
         var bandBefore = sheet.Band;
         SheetFold.AdvanceTo(model, sheet, to.UtcTicks);
         return Settle(model, sheet, scoreBefore, bandBefore);
+    }
+
+    /// <summary>
+    /// The time of the latest adverse record that has expired by <paramref name="now"/> but still counts on the sheet
+    /// (its clock moves only with signals); null when none has. Advancing the clock to it is the sheet as the law reads
+    /// it at <paramref name="now"/>: every obsolete record gone, and nothing else moved by the wall clock, so the answer
+    /// is the same for every read until the next record expires.
+    /// </summary>
+    public static DateTimeOffset? LatestDueExpiry(ScoreSheet sheet, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(sheet);
+        var nowTicks = now.UtcTicks;
+        var latest = 0L;
+        foreach (var record in sheet.Negatives ?? [])
+        {
+            if (record.ExpiresAtTicks > sheet.ClockTicks && record.ExpiresAtTicks <= nowTicks && record.ExpiresAtTicks > latest)
+            {
+                latest = record.ExpiresAtTicks;
+            }
+        }
+
+        return latest == 0 ? null : new DateTimeOffset(latest, TimeSpan.Zero);
     }
 
     /// <summary>The score with per-dimension contributions and up to <paramref name="topReasons"/> key signals by |impact|.</summary>

@@ -17,6 +17,23 @@ public sealed class ExpiryTests
     }
 
     [Fact]
+    public void TheLatestDueExpiryIsTheLastRecordExpiredByNowAndACopyMovesWithoutTheSheet()
+    {
+        var sheet = Fold.Run(TestModel.Model, [TestModel.Signal("bad", 0), TestModel.Signal("bad", 10)]);
+        var score = sheet.Score;
+
+        Assert.Null(ScoringEngine.LatestDueExpiry(sheet, TestModel.T0.AddDays(30).AddTicks(-1)));
+        Assert.Equal(TestModel.T0.AddDays(30), ScoringEngine.LatestDueExpiry(sheet, TestModel.T0.AddDays(35)));
+        Assert.Equal(TestModel.T0.AddDays(40), ScoringEngine.LatestDueExpiry(sheet, TestModel.T0.AddDays(400)));
+
+        var view = sheet.Copy();
+        ScoringEngine.AdvanceClock(TestModel.Model, view, ScoringEngine.LatestDueExpiry(sheet, TestModel.T0.AddDays(400))!.Value);
+        Assert.Equal(500, view.Score);
+        Assert.Null(ScoringEngine.LatestDueExpiry(view, TestModel.T0.AddDays(400)));
+        Assert.Equal((score, 2, TestModel.T0.AddDays(10).UtcTicks), (sheet.Score, sheet.Negatives!.Count, sheet.ClockTicks)); // the sheet did not move
+    }
+
+    [Fact]
     public void ANegativeSignalArrivingAfterItsExpiryCountsNothing()
     {
         var sheet = Fold.Run(TestModel.Model, [TestModel.Signal("good", 31)]);

@@ -432,7 +432,7 @@ internal sealed class SubjectGrain(
                 throw new SubjectUnavailableException($"{_key} could not store its latest signals and is reloading; retry.");
             }
 
-            return ToSubjectScore(_model, Sheet) with { OpenDisputes = await CountOpenDisputesAsync() };
+            return ToSubjectScore(_model, AsOf(_model, Sheet, time.GetUtcNow())) with { OpenDisputes = await CountOpenDisputesAsync() };
         }
         finally
         {
@@ -476,7 +476,24 @@ internal sealed class SubjectGrain(
         _gate.ExitExclusive();
         var model = _model;
         var (sheet, _) = await FoldJournalAsync(model, EmptySet, ToJournalPrecision(asOf));
-        return ToSubjectScore(model, sheet) with { OpenDisputes = await disputes.CountOpenAsync(_key, asOf) };
+        return ToSubjectScore(model, AsOf(model, sheet, asOf)) with { OpenDisputes = await disputes.CountOpenAsync(_key, asOf) };
+    }
+
+    /// <summary>
+    /// The sheet as a read at <paramref name="time"/> answers it: without the adverse records that expired by then
+    /// (ScoringEngine.LatestDueExpiry), on a copy, so a read never writes and a quiet subject's obsolete record stops
+    /// counting when it expires, not at its next signal.
+    /// </summary>
+    private static ScoreSheet AsOf(ScoringModel model, ScoreSheet sheet, DateTimeOffset time)
+    {
+        if (ScoringEngine.LatestDueExpiry(sheet, time) is not { } due)
+        {
+            return sheet;
+        }
+
+        var view = sheet.Copy();
+        ScoringEngine.AdvanceClock(model, view, due);
+        return view;
     }
 
     /// <summary>

@@ -67,6 +67,24 @@ public sealed class SubjectRightsApiTests(ClusterFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task AQuietSubjectsReadLeavesOutItsExpiredJudgmentWithoutWritingAnything()
+    {
+        var id = Signals.NewId();
+        // Citizens' credit-history records expire after 1,825 days; this one expired yesterday, and nothing came since.
+        await PostAsync(Signals.For("citizen", id, "court.judgment_defaulted", occurredAt: Signals.Now.AddDays(-1826)));
+
+        var read = await ReadAsync($"/v1/subjects/citizen/{id}");
+        var history = await _http.GetFromJsonAsync<JsonElement>($"/v1/subjects/citizen/{id}/history");
+        var entry = Assert.Single(history.GetProperty("entries").EnumerateArray());
+
+        Assert.Equal("low", entry.GetProperty("bandAfter").GetString()); // as it was folded: the judgment counted
+        Assert.True(entry.GetProperty("scoreAfter").GetDouble() < 550);
+        Assert.Equal((600.0, "fair", 1L), (read.Score, read.Band, read.SignalCount)); // as of now: repaired
+        Assert.DoesNotContain(read.Reasons, r => r.Code == "R-court.judgment_defaulted");
+        Assert.Equal(read.Score, (await ReadAsync($"/v1/subjects/citizen/{id}")).Score); // the same on every read
+    }
+
+    [Fact]
     public async Task AsOfOfASubjectNeverSeenIsA404()
     {
         using var response = await _http.GetAsync($"/v1/subjects/company/{Signals.NewId()}?asOf={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O"))}");
