@@ -92,6 +92,12 @@ public static class ScoreGrainsSiloBuilderExtensions
             options.Invariant = "Npgsql";
             options.ConnectionString = StorageConnectionString(connectionString, scoreGrains.Value.Persistence);
         }));
+        // Subjects set a reminder for the next expiry that moves their band (SubjectGrain.ExpiryReminder).
+        silo.UseAdoNetReminderService(reminders => reminders.Configure(options =>
+        {
+            options.Invariant = "Npgsql";
+            options.ConnectionString = connectionString;
+        }));
         silo.Services.AddSingleton(sp => new ActivationReader(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<IOptions<JournalOptions>>().Value,

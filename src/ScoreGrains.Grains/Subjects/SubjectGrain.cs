@@ -48,7 +48,7 @@ internal sealed class SubjectGrain(
     ScoreGrainsMetrics metrics,
     CommitHandoff handoff,
     SnapshotPause snapshotPause,
-    ILogger<SubjectGrain> logger) : Grain, ISubjectGrain, ISubjectIngestGrain
+    ILogger<SubjectGrain> logger) : Grain, ISubjectGrain, ISubjectIngestGrain, IRemindable
 {
     private readonly ScoreGrainsOptions _options = options.Value;
     private readonly ICrossingSink[] _crossingSinks = [.. crossingSinks];
@@ -82,6 +82,13 @@ internal sealed class SubjectGrain(
     // The band this activation is counted in by the band tally: set at activation (so a failed activation is not
     // uncounted) and moved only once a band change is stored, so a fold that never committed does not move it.
     private string? _talliedBand;
+
+    /// <summary>The reminder a subject sets for the next expiry of an adverse record that moves its band.</summary>
+    internal const string ExpiryReminder = "expiry";
+
+    // The adverse records the expiry-reminder check last looked at (a hash of their expiry times): it runs again only
+    // when they change, not on every fold.
+    private long _expiriesChecked = -1;
 
     // How many of this subject's disputes are open, read on the first read that needs it; only this grain changes it.
     private int? _openDisputes;
@@ -171,6 +178,7 @@ internal sealed class SubjectGrain(
 
         await _gate.EnterPipelinedAsync();
         FoldedSignals fold;
+        var remindAt = 0L;
         try
         {
             var ids = HashIds(signals);
@@ -189,7 +197,8 @@ internal sealed class SubjectGrain(
                     _lastAppend = append;
                     _verifyForgotten = false;
                     _sinceSnapshot += fold.Entries.Count;
-                    if (ticket is { } handOffTo && fold.Crossings is null && _watchers is not { Count: > 0 } && !SnapshotDue
+                    remindAt = ExpiryNeedingReminder();
+                    if (ticket is { } handOffTo && fold.Crossings is null && _watchers is not { Count: > 0 } && !SnapshotDue && remindAt == 0
                         && handoff.TryHandOff(handOffTo, append, _kind, fold.Entries.Count))
                     {
                         // Nothing left to do after the commit here: the ingest grain waits for it and counts the signals.
@@ -221,6 +230,11 @@ internal sealed class SubjectGrain(
         }
 
         Publish(fold);
+        if (remindAt != 0)
+        {
+            await SetExpiryReminderAsync(remindAt);
+        }
+
         if (Mode == PersistenceMode.Journal && SnapshotDue)
         {
             await SnapshotAsync(_options.SnapshotEverySignals);
@@ -662,11 +676,159 @@ internal sealed class SubjectGrain(
 
         state.State.Sheet = sheet;
         state.State.Retracted = new HashSet<string>(all, StringComparer.Ordinal);
+        _expiriesChecked = -1; // its adverse record may have been the one the reminder waits for
         state.State.JournalPosition = entry.Seq;
         _sinceSnapshot++;
         logger.LogInformation("{Subject}: signal {SignalId} retracted after dispute {DisputeId}; score {Before} -> {After}", _key, dispute.SignalId, dispute.Id, entry.ScoreBefore, entry.ScoreAfter);
         return fold;
     }
+
+    /// <summary>
+    /// The reminder's tick: journals the expiry of the adverse records due by now as one <c>$expiry</c> entry at the
+    /// latest of their expiry times (what a read already answers, on a copy), with the crossing it causes, then sets the
+    /// reminder for the next band-moving expiry or removes it.
+    /// </summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder)
+        {
+            return;
+        }
+
+        FoldedSignals? expiry = null;
+        if (Mode == PersistenceMode.Journal)
+        {
+            await EnterExclusiveAsync();
+            try
+            {
+                var now = ToJournalPrecision(time.GetUtcNow());
+                if (!_aheadOfStorage && ScoringEngine.LatestDueExpiry(Sheet, now) is { } due)
+                {
+                    expiry = await JournalExpiryAsync(due, now);
+                }
+            }
+            finally
+            {
+                _gate.ExitExclusive();
+            }
+        }
+
+        if (expiry is { } fold)
+        {
+            PublishChanges(fold);
+        }
+
+        state.State.ExpiryReminderAtTicks = 0;
+        _expiriesChecked = -1;
+        if (ExpiryNeedingReminder() is var next and not 0)
+        {
+            await SetExpiryReminderAsync(next);
+        }
+        else if (await this.GetReminder(ExpiryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private async Task<FoldedSignals> JournalExpiryAsync(DateTimeOffset due, DateTimeOffset now)
+    {
+        var sheet = Sheet.Copy();
+        ScoringEngine.AdvanceClock(_model, sheet, due);
+        var entry = new JournalEntry(
+            _key, state.State.JournalPosition + 1, JournalFold.ExpiryId(due), JournalFold.ExpiryType, null, due,
+            "expiry", Sheet.Score, sheet.Score, Sheet.Band, sheet.Band, _model.Version, now);
+        var fold = new FoldedSignals { Outcomes = [], Entries = [entry], CrossingSequences = [] };
+        if (!string.Equals(entry.BandBefore, entry.BandAfter, StringComparison.Ordinal))
+        {
+            // The largest adverse record among those that expired names the reason.
+            var expired = (Sheet.Impacts ?? []).Where(i => i.ExpiresAtTicks != 0 && i.ExpiresAtTicks <= due.UtcTicks).OrderBy(i => i.Impact).FirstOrDefault();
+            var description = expired.Type is null
+                ? "Adverse records older than the model's retention expired and no longer count."
+                : $"{(_model.TryGetRule(expired.Type, out var rule) ? rule.Description : expired.Type)} ({expired.SignalId}) is older than the model's retention and no longer counts.";
+            var reason = new ScoreReason("R-" + JournalFold.ExpiryType, description, entry.ScoreAfter - entry.ScoreBefore, expired.SignalId, expired.Type);
+            List<ScoreReason> reasons = [reason, .. ToScoreReasons(ScoringEngine.Explain(_model, sheet, SubjectScore.PrincipalReasons - 1).Reasons)];
+            fold.Crossings = [CrossingFor(entry, reasons)];
+            fold.CrossingReasons = [reasons];
+        }
+
+        try
+        {
+            fold.CrossingSequences = await journal.AppendAsync(fold.Entries, fold.Crossings ?? [], null, _forgetCommitted ??= ForgetCommitted);
+        }
+        catch (Exception exception)
+        {
+            MarkAheadOfStorage(exception);
+            throw;
+        }
+
+        state.State.Sheet = sheet;
+        state.State.JournalPosition = entry.Seq;
+        _sinceSnapshot++;
+        return fold;
+    }
+
+    /// <summary>
+    /// The next expiry of an adverse record that moves the subject's band, when no reminder is set for it or for an
+    /// earlier time; else 0. Only band-moving expiries get a reminder, and only when that time moves earlier, so a
+    /// subject's stream of small adverse signals costs no reminder write each.
+    /// </summary>
+    private long ExpiryNeedingReminder()
+    {
+        if (Mode != PersistenceMode.Journal || Sheet.Negatives is not { Count: > 0 } negatives)
+        {
+            return 0;
+        }
+
+        var signature = (long)negatives.Count;
+        foreach (var record in negatives)
+        {
+            signature = unchecked((signature * 31) + record.ExpiresAtTicks);
+        }
+
+        if (signature == _expiriesChecked)
+        {
+            return 0;
+        }
+
+        _expiriesChecked = signature;
+        var next = NextBandMovingExpiry(_model, Sheet);
+        var set = state.State.ExpiryReminderAtTicks;
+        return next != 0 && (set == 0 || next < set) ? next : 0;
+    }
+
+    private static long NextBandMovingExpiry(ScoringModel model, ScoreSheet sheet)
+    {
+        foreach (var at in sheet.Negatives!.Select(n => n.ExpiresAtTicks).Where(t => t > sheet.ClockTicks).Distinct().Order())
+        {
+            var view = sheet.Copy();
+            ScoringEngine.AdvanceClock(model, view, new DateTimeOffset(at, TimeSpan.Zero));
+            if (!string.Equals(view.Band, sheet.Band, StringComparison.Ordinal))
+            {
+                return at;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Sets the expiry reminder; a failure is logged, not thrown: the signals that asked for it are stored.</summary>
+    private async Task SetExpiryReminderAsync(long atTicks)
+    {
+        var dueIn = new DateTimeOffset(atTicks, TimeSpan.Zero) - time.GetUtcNow();
+        try
+        {
+            // The period is a backstop (a tick lost with its silo comes again a day later); each tick sets the next time.
+            await this.RegisterOrUpdateReminder(ExpiryReminder, dueIn < MinReminderDue ? MinReminderDue : dueIn, TimeSpan.FromDays(1));
+            state.State.ExpiryReminderAtTicks = atTicks;
+        }
+        catch (Exception exception)
+        {
+            _expiriesChecked = -1; // try again at the next signal
+            logger.LogWarning(exception, "{Subject} could not set its expiry reminder for {At:O}", _key, new DateTimeOffset(atTicks, TimeSpan.Zero));
+        }
+    }
+
+    private static readonly TimeSpan MinReminderDue = TimeSpan.FromSeconds(1);
 
     private void RequireJournal(string what)
     {
@@ -691,7 +853,7 @@ internal sealed class SubjectGrain(
         SubjectErasure erasure;
         try
         {
-            erasure = await eraser.EraseAsync(_key, erasedBy);
+            erasure = await eraser.EraseAsync(_key, this.GetGrainId().ToString(), erasedBy);
         }
         catch (Exception)
         {
@@ -756,10 +918,13 @@ internal sealed class SubjectGrain(
                 // The retracted signal may be folded in the snapshot: fold the whole journal again without it, below.
                 refold |= (state.State.Retracted ??= new HashSet<string>(StringComparer.Ordinal)).Add(retracted);
             }
-            else if (!JournalFold.IsOwn(entry))
+            else
             {
                 JournalFold.Apply(_model, Sheet, entry, state.State.Retracted);
-                state.State.RecentSignalIds.Add(entry.SignalId, SignalIdWindow.Hash(entry.SignalId), entry.OccurredAt, _options.DeduplicationWindow);
+                if (!JournalFold.IsOwn(entry))
+                {
+                    state.State.RecentSignalIds.Add(entry.SignalId, SignalIdWindow.Hash(entry.SignalId), entry.OccurredAt, _options.DeduplicationWindow);
+                }
             }
 
             state.State.JournalPosition = entry.Seq;

@@ -19,6 +19,9 @@ public sealed class SubjectState
     /// <summary>Signals retracted by a dispute (journaled as <c>$retraction</c> entries): they no longer count.</summary>
     public HashSet<string>? Retracted { get; set; }
 
+    /// <summary>The expiry (UTC ticks) the subject's expiry reminder is set for; 0 for none.</summary>
+    public long ExpiryReminderAtTicks { get; set; }
+
     // Not stored (internal, so System.Text.Json skips them): what SubjectStateStorage read beside the snapshot.
 
     /// <summary>The journal after <see cref="JournalPosition"/>, read with the snapshot at activation; taken once.</summary>

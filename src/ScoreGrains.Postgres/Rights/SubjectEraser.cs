@@ -6,14 +6,15 @@ namespace ScoreGrains.Postgres.Rights;
 
 /// <summary>
 /// Erases one subject in one transaction: its journal rows, its snapshot (Orleans grain storage), its disputes (their
-/// reasons and notes are the subject's words), and the personal fields of its crossings (the subject key becomes
+/// reasons and notes are the subject's words), its expiry reminder, and the personal fields of its crossings (the subject key becomes
 /// <c>erased/</c> + the key's SHA-256, the signal id and the reasons are emptied; the crossing keeps its place in the
 /// feed, its bands and scores, so the feed's positions and band counts stay true), then records a tombstone (V015).
 /// Either all of it happens or none.
 /// </summary>
 public sealed class SubjectEraser(NpgsqlDataSource dataSource)
 {
-    public async Task<SubjectErasure> EraseAsync(string subjectKey, string erasedBy, CancellationToken cancellationToken = default)
+    /// <param name="grainId">The subject grain's id as Orleans writes it in the reminders table (its expiry reminder).</param>
+    public async Task<SubjectErasure> EraseAsync(string subjectKey, string grainId, string erasedBy, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subjectKey);
         ArgumentException.ThrowIfNullOrEmpty(erasedBy);
@@ -23,6 +24,7 @@ public sealed class SubjectEraser(NpgsqlDataSource dataSource)
         var journalRows = await ExecuteAsync(connection, "DELETE FROM signal_journal WHERE subject_key = $1", cancellationToken, subjectKey).ConfigureAwait(false);
         var snapshots = await ExecuteAsync(connection, "DELETE FROM orleansstorage WHERE grainidextensionstring = $1", cancellationToken, subjectKey).ConfigureAwait(false);
         await ExecuteAsync(connection, "DELETE FROM disputes WHERE subject_key = $1", cancellationToken, subjectKey).ConfigureAwait(false);
+        await ExecuteAsync(connection, "DELETE FROM orleansreminderstable WHERE grainid = $1", cancellationToken, grainId).ConfigureAwait(false);
         var crossings = await ExecuteAsync(
             connection,
             "UPDATE crossings SET subject_key = $2, signal_id = '', reasons = '[]'::jsonb WHERE subject_key = $1",
