@@ -817,8 +817,11 @@ internal sealed class SubjectGrain(
         var dueIn = new DateTimeOffset(atTicks, TimeSpan.Zero) - time.GetUtcNow();
         try
         {
-            // The period is a backstop (a tick lost with its silo comes again a day later); each tick sets the next time.
-            await this.RegisterOrUpdateReminder(ExpiryReminder, dueIn < MinReminderDue ? MinReminderDue : dueIn, TimeSpan.FromDays(1));
+            // Expiries are years away, and a timer's due time is limited to ~49 days (System.Threading.Timer, which
+            // Orleans' reminder checks follow): wake at most 40 days on; a tick before the expiry journals nothing and
+            // sets the reminder again. The period is a backstop (a tick lost with its silo comes again a day later).
+            var due = dueIn < MinReminderDue ? MinReminderDue : dueIn > MaxReminderDue ? MaxReminderDue : dueIn;
+            await this.RegisterOrUpdateReminder(ExpiryReminder, due, TimeSpan.FromDays(1));
             state.State.ExpiryReminderAtTicks = atTicks;
         }
         catch (Exception exception)
@@ -829,6 +832,8 @@ internal sealed class SubjectGrain(
     }
 
     private static readonly TimeSpan MinReminderDue = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan MaxReminderDue = TimeSpan.FromDays(40);
 
     private void RequireJournal(string what)
     {

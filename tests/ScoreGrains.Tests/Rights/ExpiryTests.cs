@@ -56,6 +56,59 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(("fair", 1L), (read.Band, read.SignalCount));
     }
 
+    [Fact]
+    public async Task WithTheClockPastItsExpiryAQuietSubjectReadsRepairedAndTheReminderTickJournalsIt()
+    {
+        var clock = TestClock.Create(out var clockName);
+        var cluster = await fixture.StartClusterAsync("expiry-" + Guid.NewGuid().ToString("N")[..8], new Dictionary<string, string> { [TestSiloConfigurator.ClockKey] = clockName });
+        try
+        {
+            var id = Signals.NewId();
+            var subject = cluster.GrainFactory.GetGrain<ISubjectGrain>($"citizen/{id}");
+            var occurredAt = JournalPrecision(DateTimeOffset.UtcNow.AddDays(-10));
+            var applied = await subject.ApplyAsync([new SubjectSignal("j-" + id, "court.judgment_defaulted", null, occurredAt, "tests")]);
+            Assert.Equal(SignalStatus.Applied, Assert.Single(applied).Status);
+            var contested = await subject.GetScoreAsync();
+            await using var connection = new Npgsql.NpgsqlConnection(fixture.Database.ConnectionString);
+            await connection.OpenAsync();
+            await using (var reminder = new Npgsql.NpgsqlCommand("SELECT count(*) FROM orleansreminderstable WHERE grainid LIKE '%' || $1", connection))
+            {
+                reminder.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = $"citizen/{id}" });
+                Assert.Equal(1L, (long)(await reminder.ExecuteScalarAsync())!); // set, though its expiry is five years away
+            }
+
+            clock.Offset = TimeSpan.FromDays(1825) - TimeSpan.FromDays(10) - TimeSpan.FromMinutes(1); // a minute before it expires
+            var stillCounting = await subject.GetScoreAsync();
+            clock.Offset = TimeSpan.FromDays(1825); // ten days after
+            var repaired = await subject.GetScoreAsync();
+
+            Assert.Equal("low", contested.Band);
+            DisputeTests.AssertSameScore(contested, stillCounting);
+            Assert.Equal((600.0, "fair", 1L), (repaired.Score, repaired.Band, repaired.SignalCount));
+
+            // The reminder's tick, as Orleans delivers it: the expiry is journaled at its own time, with its crossing.
+            await subject.AsReference<IRemindable>().ReceiveReminder("expiry", default);
+            var journaled = await subject.GetScoreAsync();
+            DisputeTests.AssertSameScore(repaired, journaled);
+            await using var rows = new Npgsql.NpgsqlCommand(
+                "SELECT j.occurred_at, j.band_before, j.band_after, (SELECT count(*) FROM crossings c WHERE c.subject_key = j.subject_key AND c.signal_type = '$expiry') "
+                + "FROM signal_journal j WHERE j.subject_key = $1 AND j.signal_type = '$expiry'", connection);
+            rows.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = $"citizen/{id}" });
+            await using var reader = await rows.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync(), "no $expiry entry in the journal");
+            Assert.Equal(occurredAt.AddDays(1825).UtcDateTime, reader.GetDateTime(0));
+            Assert.Equal(("low", "fair", 1L), (reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+            Assert.False(await reader.ReadAsync()); // one entry
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    private static DateTimeOffset JournalPrecision(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);
+
     /// <summary>The subject's <c>$expiry</c> crossing, once the reminder has fired (a bounded wait for the event, not a sleep for the expiry).</summary>
     private async Task<JsonElement> WaitForExpiryCrossingAsync(string id)
     {
