@@ -11,32 +11,18 @@ namespace ScoreGrains.Tests.Rights;
 
 /// <summary>Disputes over HTTP against the real silo process: open, list, resolve, and what a retraction does to the score.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class DisputeTests(ClusterFixture fixture) : IAsyncLifetime
+public sealed class DisputeTests(ClusterFixture fixture) : SiloHttpTest(fixture)
 {
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        var silo = await fixture.GetSiloHostAsync();
-        _http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
-    }
-
-    public Task DisposeAsync()
-    {
-        _http.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task ADisputeOpensOnceListsAndMakesTheReadSaySo()
     {
         var id = Signals.NewId();
         var signal = Signals.For("citizen", id, "court.judgment_defaulted", occurredAt: Signals.Now.AddDays(-2));
-        await PostAsync(_http, signal);
+        await PostAsync(Http, signal);
         var before = DateTimeOffset.UtcNow;
 
-        using var first = await OpenAsync(_http, id, signal.SignalId!, "The judgment was set aside on appeal.");
-        using var second = await OpenAsync(_http, id, signal.SignalId!, "Again.");
+        using var first = await OpenAsync(Http, id, signal.SignalId!, "The judgment was set aside on appeal.");
+        using var second = await OpenAsync(Http, id, signal.SignalId!, "Again.");
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var dispute = (await first.Content.ReadFromJsonAsync<Dispute>(ApiJson.Options))!;
@@ -47,24 +33,24 @@ public sealed class DisputeTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(dispute.Id, (await second.Content.ReadFromJsonAsync<Dispute>(ApiJson.Options))!.Id);
 
-        Assert.Equal(1, (await ReadAsync(_http, id)).OpenDisputes);
-        var listed = await ListAsync(_http, $"/v1/subjects/citizen/{id}/disputes");
+        Assert.Equal(1, (await ReadAsync(Http, id)).OpenDisputes);
+        var listed = await ListAsync(Http, $"/v1/subjects/citizen/{id}/disputes");
         Assert.Equal([dispute.Id], listed.Select(d => d.Id));
-        Assert.Contains(dispute.Id, (await ListAsync(_http, "/v1/disputes?status=open&limit=1000")).Select(d => d.Id));
-        Assert.Equal("The judgment was set aside on appeal.", (await _http.GetFromJsonAsync<Dispute>($"/v1/disputes/{dispute.Id}", ApiJson.Options))!.Reason);
+        Assert.Contains(dispute.Id, (await ListAsync(Http, "/v1/disputes?status=open&limit=1000")).Select(d => d.Id));
+        Assert.Equal("The judgment was set aside on appeal.", (await Http.GetFromJsonAsync<Dispute>($"/v1/disputes/{dispute.Id}", ApiJson.Options))!.Reason);
 
-        using var upheld = await ResolveAsync(_http, dispute.Id, "upheld", "The court confirmed the judgment.");
+        using var upheld = await ResolveAsync(Http, dispute.Id, "upheld", "The court confirmed the judgment.");
         Assert.Equal(HttpStatusCode.OK, upheld.StatusCode);
         Assert.Equal(DisputeStatus.Upheld, (await upheld.Content.ReadFromJsonAsync<Dispute>(ApiJson.Options))!.Status);
-        using var again = await ResolveAsync(_http, dispute.Id, "upheld", "Retry.");
-        using var other = await ResolveAsync(_http, dispute.Id, "retracted", "Changed my mind.");
+        using var again = await ResolveAsync(Http, dispute.Id, "upheld", "Retry.");
+        using var other = await ResolveAsync(Http, dispute.Id, "retracted", "Changed my mind.");
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
-        var read = await ReadAsync(_http, id);
+        var read = await ReadAsync(Http, id);
         Assert.Equal((0, 1L), (read.OpenDisputes, read.SignalCount)); // upheld: the signal still counts
-        Assert.DoesNotContain(dispute.Id, (await ListAsync(_http, "/v1/disputes?status=open&limit=1000")).Select(d => d.Id));
-        Assert.Contains(dispute.Id, (await ListAsync(_http, "/v1/disputes?status=upheld&limit=1000")).Select(d => d.Id));
+        Assert.DoesNotContain(dispute.Id, (await ListAsync(Http, "/v1/disputes?status=open&limit=1000")).Select(d => d.Id));
+        Assert.Contains(dispute.Id, (await ListAsync(Http, "/v1/disputes?status=upheld&limit=1000")).Select(d => d.Id));
     }
 
     [Fact]
@@ -82,28 +68,28 @@ public sealed class DisputeTests(ClusterFixture fixture) : IAsyncLifetime
         var disputed = signals[1];
         foreach (var signal in signals)
         {
-            await PostAsync(_http, signal);
+            await PostAsync(Http, signal);
             if (signal != disputed)
             {
-                await PostAsync(_http, signal with { Subject = new SubjectInput { Kind = "citizen", Id = twin } }); // the same signal ids
+                await PostAsync(Http, signal with { Subject = new SubjectInput { Kind = "citizen", Id = twin } }); // the same signal ids
             }
         }
 
-        var contested = await ReadAsync(_http, id);
-        using var opened = await OpenAsync(_http, id, disputed.SignalId!, "Not my judgment: a namesake's.");
+        var contested = await ReadAsync(Http, id);
+        using var opened = await OpenAsync(Http, id, disputed.SignalId!, "Not my judgment: a namesake's.");
         var dispute = (await opened.Content.ReadFromJsonAsync<Dispute>(ApiJson.Options))!;
-        using var resolution = await ResolveAsync(_http, dispute.Id, "retracted", "Registry confirmed the mix-up.");
+        using var resolution = await ResolveAsync(Http, dispute.Id, "retracted", "Registry confirmed the mix-up.");
 
         Assert.Equal(HttpStatusCode.OK, resolution.StatusCode);
         var resolved = (await resolution.Content.ReadFromJsonAsync<Dispute>(ApiJson.Options))!;
         Assert.Equal((DisputeStatus.Retracted, "Registry confirmed the mix-up."), (resolved.Status, resolved.Note));
-        var after = await ReadAsync(_http, id);
-        var expected = await ReadAsync(_http, twin);
+        var after = await ReadAsync(Http, id);
+        var expected = await ReadAsync(Http, twin);
         AssertSameScore(expected, after);
         Assert.NotEqual(contested.Band, after.Band);
 
         // The signal stays in the record, and the retraction is an entry of its own with the effect.
-        var history = await _http.GetFromJsonAsync<JsonElement>($"/v1/subjects/citizen/{id}/history");
+        var history = await Http.GetFromJsonAsync<JsonElement>($"/v1/subjects/citizen/{id}/history");
         var entries = history.GetProperty("entries").EnumerateArray().ToList();
         Assert.Equal(5, entries.Count);
         var retraction = entries[0];
@@ -113,7 +99,7 @@ public sealed class DisputeTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Contains(entries, e => e.GetProperty("signalId").GetString() == disputed.SignalId);
 
         // One crossing, naming the retraction as its first reason.
-        var feed = await _http.GetFromJsonAsync<JsonElement>($"/v1/crossings?subject=citizen/{id}&limit=100");
+        var feed = await Http.GetFromJsonAsync<JsonElement>($"/v1/crossings?subject=citizen/{id}&limit=100");
         var crossing = Assert.Single(feed.GetProperty("crossings").EnumerateArray(), c => c.GetProperty("signalType").GetString() == "$retraction");
         Assert.Equal((contested.Band, after.Band), (crossing.GetProperty("oldBand").GetString(), crossing.GetProperty("newBand").GetString()));
         var reason = crossing.GetProperty("reasons")[0];
@@ -121,11 +107,11 @@ public sealed class DisputeTests(ClusterFixture fixture) : IAsyncLifetime
             reason.GetProperty("code").GetString(), reason.GetProperty("signalId").GetString(), reason.GetProperty("signalType").GetString()));
 
         // A resend of the retracted signal is a duplicate, not a second chance to count; it cannot be disputed again.
-        using var resend = await _http.PostAsJsonAsync("/v1/signals", new[] { disputed }, ApiJson.Options);
+        using var resend = await Http.PostAsJsonAsync("/v1/signals", new[] { disputed }, ApiJson.Options);
         Assert.Equal(1, (await resend.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicates").GetInt32());
-        using var reopened = await OpenAsync(_http, id, disputed.SignalId!, "Once more.");
+        using var reopened = await OpenAsync(Http, id, disputed.SignalId!, "Once more.");
         Assert.Equal(HttpStatusCode.Conflict, reopened.StatusCode);
-        AssertSameScore(expected, await ReadAsync(_http, id));
+        AssertSameScore(expected, await ReadAsync(Http, id));
     }
 
     [Fact]
@@ -189,35 +175,35 @@ public sealed class DisputeTests(ClusterFixture fixture) : IAsyncLifetime
     {
         var id = Signals.NewId();
         var signal = Signals.For("citizen", id, "bill.paid");
-        await PostAsync(_http, signal);
+        await PostAsync(Http, signal);
 
-        using var unknown = await OpenAsync(_http, id, "no-such-signal", "Never happened.");
+        using var unknown = await OpenAsync(Http, id, "no-such-signal", "Never happened.");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         var problem = await unknown.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("signalId", problem.GetProperty("field").GetString());
         Assert.Contains("no-such-signal", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        using var own = await OpenAsync(_http, id, "$retraction:" + signal.SignalId, "The journal's own entry.");
+        using var own = await OpenAsync(Http, id, "$retraction:" + signal.SignalId, "The journal's own entry.");
         Assert.Equal(HttpStatusCode.NotFound, own.StatusCode);
 
-        using var noReason = await _http.PostAsJsonAsync($"/v1/subjects/citizen/{id}/disputes", new { signalId = signal.SignalId });
+        using var noReason = await Http.PostAsJsonAsync($"/v1/subjects/citizen/{id}/disputes", new { signalId = signal.SignalId });
         await AssertFieldAsync(noReason, "reason");
-        using var notJson = await _http.PostAsync($"/v1/subjects/citizen/{id}/disputes", new StringContent("[1,", System.Text.Encoding.UTF8, "application/json"));
+        using var notJson = await Http.PostAsync($"/v1/subjects/citizen/{id}/disputes", new StringContent("[1,", System.Text.Encoding.UTF8, "application/json"));
         await AssertFieldAsync(notJson, "body");
-        using var badKind = await OpenAsync(_http, id, signal.SignalId!, "Wrong kind.", "person");
+        using var badKind = await OpenAsync(Http, id, signal.SignalId!, "Wrong kind.", "person");
         await AssertFieldAsync(badKind, "kind");
 
-        using var badId = await _http.PostAsJsonAsync("/v1/disputes/42/resolution", new { outcome = "upheld", note = "x" });
+        using var badId = await Http.PostAsJsonAsync("/v1/disputes/42/resolution", new { outcome = "upheld", note = "x" });
         await AssertFieldAsync(badId, "disputeId");
-        using var noSuch = await ResolveAsync(_http, Guid.NewGuid(), "upheld", "x");
+        using var noSuch = await ResolveAsync(Http, Guid.NewGuid(), "upheld", "x");
         Assert.Equal(HttpStatusCode.NotFound, noSuch.StatusCode);
-        using var opened = await OpenAsync(_http, id, signal.SignalId!, "Paid twice?");
+        using var opened = await OpenAsync(Http, id, signal.SignalId!, "Paid twice?");
         var dispute = (await opened.Content.ReadFromJsonAsync<Dispute>(ApiJson.Options))!;
-        using var badOutcome = await ResolveAsync(_http, dispute.Id, "deleted", "x");
+        using var badOutcome = await ResolveAsync(Http, dispute.Id, "deleted", "x");
         await AssertFieldAsync(badOutcome, "outcome");
-        using var badStatus = await _http.GetAsync("/v1/disputes?status=closed");
+        using var badStatus = await Http.GetAsync("/v1/disputes?status=closed");
         await AssertFieldAsync(badStatus, "status");
-        Assert.Equal(1, (await ReadAsync(_http, id)).OpenDisputes); // nothing above changed the open dispute
+        Assert.Equal(1, (await ReadAsync(Http, id)).OpenDisputes); // nothing above changed the open dispute
     }
 
     [Fact]
@@ -225,10 +211,10 @@ public sealed class DisputeTests(ClusterFixture fixture) : IAsyncLifetime
     {
         var id = Signals.NewId();
         var signal = Signals.For("official", id, "audit.finding", 3);
-        await PostAsync(_http, signal);
-        using var opened = await OpenAsync(_http, id, signal.SignalId!, "The finding was withdrawn.", "official");
+        await PostAsync(Http, signal);
+        using var opened = await OpenAsync(Http, id, signal.SignalId!, "The finding was withdrawn.", "official");
         var dispute = (await opened.Content.ReadFromJsonAsync<Dispute>(ApiJson.Options))!;
-        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(Fixture.Database.ConnectionString);
         var store = new DisputeStore(dataSource);
 
         var notYet = await store.ListAsync(DisputeStatus.Open, dispute.DueAt.AddSeconds(-1), DisputeStore.MaxList);
@@ -238,7 +224,7 @@ public sealed class DisputeTests(ClusterFixture fixture) : IAsyncLifetime
         var row = Assert.Single(overdue, r => r.Id == dispute.Id);
         Assert.False(Grains.Subjects.DisputeRows.ToDispute(row, dispute.DueAt.AddSeconds(-1)).Overdue);
         Assert.True(Grains.Subjects.DisputeRows.ToDispute(row, dispute.DueAt.AddSeconds(1)).Overdue);
-        Assert.DoesNotContain(dispute.Id, (await ListAsync(_http, "/v1/disputes?overdue=true&limit=1000")).Select(d => d.Id)); // due in 30 days
+        Assert.DoesNotContain(dispute.Id, (await ListAsync(Http, "/v1/disputes?overdue=true&limit=1000")).Select(d => d.Id)); // due in 30 days
     }
 
     internal static void AssertSameScore(SubjectScore expected, SubjectScore actual)

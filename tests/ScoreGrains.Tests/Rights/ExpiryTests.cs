@@ -7,22 +7,8 @@ namespace ScoreGrains.Tests.Rights;
 
 /// <summary>Expiry while quiet, against the real silo process: the reminder journals the expiry and its crossing.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ExpiryTests(ClusterFixture fixture) : IAsyncLifetime
+public sealed class ExpiryTests(ClusterFixture fixture) : SiloHttpTest(fixture)
 {
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        var silo = await fixture.GetSiloHostAsync();
-        _http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
-    }
-
-    public Task DisposeAsync()
-    {
-        _http.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task AnExpiryThatMovesTheBandIsJournaledWithItsCrossingWhenItHappens()
     {
@@ -30,7 +16,7 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IAsyncLifetime
         // Citizens' credit-history records expire after 1,825 days: this judgment's retention ends two seconds from now,
         // and nothing else ever arrives for the subject.
         var judgment = Signals.For("citizen", id, "court.judgment_defaulted", occurredAt: DateTimeOffset.UtcNow.AddSeconds(2).AddDays(-1825));
-        using (var post = await _http.PostAsJsonAsync("/v1/signals", new[] { judgment }, ApiJson.Options))
+        using (var post = await Http.PostAsJsonAsync("/v1/signals", new[] { judgment }, ApiJson.Options))
         {
             Assert.Equal(1, (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("applied").GetInt32());
         }
@@ -40,7 +26,7 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(("low", "fair"), (crossing.GetProperty("oldBand").GetString(), crossing.GetProperty("newBand").GetString()));
         var reason = crossing.GetProperty("reasons")[0];
         Assert.Equal(("R-$expiry", judgment.SignalId), (reason.GetProperty("code").GetString(), reason.GetProperty("signalId").GetString()));
-        var history = await _http.GetFromJsonAsync<JsonElement>($"/v1/subjects/citizen/{id}/history");
+        var history = await Http.GetFromJsonAsync<JsonElement>($"/v1/subjects/citizen/{id}/history");
         var entries = history.GetProperty("entries").EnumerateArray().ToList();
         Assert.Equal(2, entries.Count);
         var expiry = entries[0];
@@ -49,8 +35,8 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(judgment.OccurredAt!.Value.AddDays(1825).UtcTicks / 10, expiredAt.UtcTicks / 10); // at the expiry, to the journal's microsecond
 
         // The read is the journal's state, and a replay of the journal from its start gives it bit for bit.
-        var read = (await _http.GetFromJsonAsync<SubjectScore>($"/v1/subjects/citizen/{id}", ApiJson.Options))!;
-        var replayed = (await _http.GetFromJsonAsync<SubjectScore>($"/v1/subjects/citizen/{id}?asOf={Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O"))}", ApiJson.Options))!;
+        var read = (await Http.GetFromJsonAsync<SubjectScore>($"/v1/subjects/citizen/{id}", ApiJson.Options))!;
+        var replayed = (await Http.GetFromJsonAsync<SubjectScore>($"/v1/subjects/citizen/{id}?asOf={Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O"))}", ApiJson.Options))!;
         Assert.Equal(BitConverter.DoubleToInt64Bits(expiry.GetProperty("scoreAfter").GetDouble()), BitConverter.DoubleToInt64Bits(read.Score));
         DisputeTests.AssertSameScore(read, replayed);
         Assert.Equal(("fair", 1L), (read.Band, read.SignalCount));
@@ -60,7 +46,7 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IAsyncLifetime
     public async Task WithTheClockPastItsExpiryAQuietSubjectReadsRepairedAndTheReminderTickJournalsIt()
     {
         var clock = TestClock.Create(out var clockName);
-        var cluster = await fixture.StartClusterAsync("expiry-" + Guid.NewGuid().ToString("N")[..8], new Dictionary<string, string> { [TestSiloConfigurator.ClockKey] = clockName });
+        var cluster = await Fixture.StartClusterAsync("expiry-" + Guid.NewGuid().ToString("N")[..8], new Dictionary<string, string> { [TestSiloConfigurator.ClockKey] = clockName });
         try
         {
             var id = Signals.NewId();
@@ -69,7 +55,7 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IAsyncLifetime
             var applied = await subject.ApplyAsync([new SubjectSignal("j-" + id, "court.judgment_defaulted", null, occurredAt, "tests")]);
             Assert.Equal(SignalStatus.Applied, Assert.Single(applied).Status);
             var contested = await subject.GetScoreAsync();
-            await using var connection = new Npgsql.NpgsqlConnection(fixture.Database.ConnectionString);
+            await using var connection = new Npgsql.NpgsqlConnection(Fixture.Database.ConnectionString);
             await connection.OpenAsync();
             await using (var reminder = new Npgsql.NpgsqlCommand("SELECT count(*) FROM orleansreminderstable WHERE grainid LIKE '%' || $1", connection))
             {
@@ -115,7 +101,7 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
-            var feed = await _http.GetFromJsonAsync<JsonElement>($"/v1/crossings?subject=citizen/{id}&limit=100");
+            var feed = await Http.GetFromJsonAsync<JsonElement>($"/v1/crossings?subject=citizen/{id}&limit=100");
             var crossings = feed.GetProperty("crossings").EnumerateArray().Where(c => c.GetProperty("signalType").GetString() == "$expiry").ToList();
             if (crossings.Count > 0)
             {

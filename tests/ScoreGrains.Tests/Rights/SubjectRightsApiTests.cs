@@ -8,22 +8,8 @@ namespace ScoreGrains.Tests.Rights;
 
 /// <summary>A subject's rights over HTTP against the real silo process: the score at a past time and the export.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class SubjectRightsApiTests(ClusterFixture fixture) : IAsyncLifetime
+public sealed class SubjectRightsApiTests(ClusterFixture fixture) : SiloHttpTest(fixture)
 {
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        var silo = await fixture.GetSiloHostAsync();
-        _http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
-    }
-
-    public Task DisposeAsync()
-    {
-        _http.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task AsOfAnswersTheScoreTheSubjectHadThenBitForBit()
     {
@@ -58,7 +44,7 @@ public sealed class SubjectRightsApiTests(ClusterFixture fixture) : IAsyncLifeti
         var id = Signals.NewId();
         await PostAsync(Signals.For("citizen", id, "bill.paid"));
 
-        using var response = await _http.GetAsync($"/v1/subjects/citizen/{id}?asOf={Uri.EscapeDataString(asOf)}");
+        using var response = await Http.GetAsync($"/v1/subjects/citizen/{id}?asOf={Uri.EscapeDataString(asOf)}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -74,7 +60,7 @@ public sealed class SubjectRightsApiTests(ClusterFixture fixture) : IAsyncLifeti
         await PostAsync(Signals.For("citizen", id, "court.judgment_defaulted", occurredAt: Signals.Now.AddDays(-1826)));
 
         var read = await ReadAsync($"/v1/subjects/citizen/{id}");
-        var history = await _http.GetFromJsonAsync<JsonElement>($"/v1/subjects/citizen/{id}/history");
+        var history = await Http.GetFromJsonAsync<JsonElement>($"/v1/subjects/citizen/{id}/history");
         var entry = Assert.Single(history.GetProperty("entries").EnumerateArray());
 
         Assert.Equal("low", entry.GetProperty("bandAfter").GetString()); // as it was folded: the judgment counted
@@ -87,7 +73,7 @@ public sealed class SubjectRightsApiTests(ClusterFixture fixture) : IAsyncLifeti
     [Fact]
     public async Task AsOfOfASubjectNeverSeenIsA404()
     {
-        using var response = await _http.GetAsync($"/v1/subjects/company/{Signals.NewId()}?asOf={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O"))}");
+        using var response = await Http.GetAsync($"/v1/subjects/company/{Signals.NewId()}?asOf={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O"))}");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -109,7 +95,7 @@ public sealed class SubjectRightsApiTests(ClusterFixture fixture) : IAsyncLifeti
         }
 
         var score = await ReadAsync($"/v1/subjects/citizen/{id}");
-        using var response = await _http.GetAsync($"/v1/subjects/citizen/{id}/export");
+        using var response = await Http.GetAsync($"/v1/subjects/citizen/{id}/export");
         var export = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -135,14 +121,14 @@ public sealed class SubjectRightsApiTests(ClusterFixture fixture) : IAsyncLifeti
     [Fact]
     public async Task TheExportOfASubjectNeverSeenIsA404()
     {
-        using var response = await _http.GetAsync($"/v1/subjects/official/{Signals.NewId()}/export");
+        using var response = await Http.GetAsync($"/v1/subjects/official/{Signals.NewId()}/export");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     private async Task PostAsync(SignalInput signal)
     {
-        using var response = await _http.PostAsJsonAsync("/v1/signals", new[] { signal }, ApiJson.Options);
+        using var response = await Http.PostAsJsonAsync("/v1/signals", new[] { signal }, ApiJson.Options);
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1, body.GetProperty("applied").GetInt32());
@@ -150,7 +136,7 @@ public sealed class SubjectRightsApiTests(ClusterFixture fixture) : IAsyncLifeti
 
     private async Task<SubjectScore> ReadAsync(string path)
     {
-        using var response = await _http.GetAsync(path);
+        using var response = await Http.GetAsync(path);
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<SubjectScore>(ApiJson.Options))!;
     }
