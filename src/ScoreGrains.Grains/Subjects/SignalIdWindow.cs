@@ -26,9 +26,13 @@ public sealed class SignalIdWindow
 {
     private const int PackedBytes = 24;
 
-    private readonly List<UInt128> _ids = new(1);
-    private readonly List<long> _ticks = new(1);
-    private readonly List<byte> _tags = new(1);
+    // Plain arrays rather than lists (a list is a 32-byte object each, and a million subjects keep three), empty
+    // until the first id and grown as ids come, never beyond the capacity the subject asks for: a subject with one
+    // signal keeps one slot, not a full ring. The first _count slots are in use.
+    private UInt128[] _ids = [];
+    private long[] _ticks = [];
+    private byte[] _tags = [];
+    private int _count;
 
     /// <summary>Where the next id goes once the ring is full.</summary>
     public int Next { get; set; }
@@ -47,8 +51,8 @@ public sealed class SignalIdWindow
     {
         get
         {
-            var packed = new byte[_ids.Count * PackedBytes];
-            for (var i = 0; i < _ids.Count; i++)
+            var packed = new byte[_count * PackedBytes];
+            for (var i = 0; i < _count; i++)
             {
                 var slot = packed.AsSpan(i * PackedBytes, PackedBytes);
                 BinaryPrimitives.WriteUInt64LittleEndian(slot, (ulong)(_ids[i] >> 64));
@@ -67,9 +71,8 @@ public sealed class SignalIdWindow
                 throw new ArgumentException($"A packed ring is a multiple of {PackedBytes} bytes, not {value.Length}.", nameof(value));
             }
 
-            _ids.Clear();
-            _ticks.Clear();
-            _tags.Clear();
+            _count = 0;
+            Resize(value.Length / PackedBytes);
             for (var offset = 0; offset < value.Length; offset += PackedBytes)
             {
                 var slot = value.AsSpan(offset, PackedBytes);
@@ -101,8 +104,8 @@ public sealed class SignalIdWindow
     /// <summary>True when the id with hash <paramref name="id"/> is in the ring.</summary>
     public bool Contains(UInt128 id)
     {
-        var tags = CollectionsMarshal.AsSpan(_tags);
-        var ids = CollectionsMarshal.AsSpan(_ids);
+        var tags = _tags.AsSpan(0, _count);
+        var ids = _ids.AsSpan(0, _count);
         var tag = Tag(id);
         for (var from = 0; from < tags.Length;)
         {
@@ -141,8 +144,13 @@ public sealed class SignalIdWindow
     /// <summary>Adds <paramref name="signalId"/> (its hash <paramref name="id"/>); the oldest id leaves a full ring.</summary>
     public void Add(string signalId, UInt128 id, DateTimeOffset occurredAt, int capacity)
     {
-        if (_ids.Count < capacity)
+        if (_count < capacity)
         {
+            if (_count == _ids.Length)
+            {
+                Resize(Math.Min(Math.Max(1, _count * 2), capacity));
+            }
+
             Append(id, occurredAt.UtcTicks);
             Seen?.Add(signalId, id);
             return;
@@ -152,7 +160,7 @@ public sealed class SignalIdWindow
         {
             // The first id is about to leave the ring, which holds every id so far: from now on, remember them all.
             Seen = SignalIdFilter.Create();
-            foreach (var known in _ids)
+            foreach (var known in _ids.AsSpan(0, _count))
             {
                 Seen.Add(known);
             }
@@ -160,7 +168,7 @@ public sealed class SignalIdWindow
 
         Seen?.Add(signalId, id);
 
-        Next %= _ids.Count;
+        Next %= _count;
         HorizonTicks = Math.Max(HorizonTicks, _ticks[Next]);
         _ids[Next] = id;
         _tags[Next] = Tag(id);
@@ -172,8 +180,27 @@ public sealed class SignalIdWindow
 
     private void Append(UInt128 id, long ticks)
     {
-        _ids.Add(id);
-        _ticks.Add(ticks);
-        _tags.Add(Tag(id));
+        if (_count == _ids.Length)
+        {
+            // Only snapshots from before the ring was packed get here (their ids come one by one): grow as a list would.
+            Resize(Math.Max(4, _count * 2));
+        }
+
+        _ids[_count] = id;
+        _ticks[_count] = ticks;
+        _tags[_count++] = Tag(id);
+    }
+
+    private void Resize(int length)
+    {
+        if (length == 0)
+        {
+            (_ids, _ticks, _tags) = ([], [], []);
+            return;
+        }
+
+        Array.Resize(ref _ids, length);
+        Array.Resize(ref _ticks, length);
+        Array.Resize(ref _tags, length);
     }
 }

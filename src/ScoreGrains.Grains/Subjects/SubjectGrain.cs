@@ -51,12 +51,11 @@ internal sealed class SubjectGrain(
     ILogger<SubjectGrain> logger) : Grain, ISubjectGrain, ISubjectIngestGrain, IRemindable
 {
     private readonly ScoreGrainsOptions _options = options.Value;
-    private readonly ICrossingSink[] _crossingSinks = [.. crossingSinks];
     private readonly AppendGate _gate = new();
     private string _key = "";
+    // The kind's one shared string when the key spells it so (it always does from the API), not a copy per subject.
     private string _kind = "";
     private SubjectKind _subjectKind;
-    private string _id = "";
     private ScoringModel _model = null!;
     private ObserverManager<ISubjectObserver>? _watchers;
     private int _sinceSnapshot;
@@ -95,6 +94,9 @@ internal sealed class SubjectGrain(
 
     private ScoreSheet Sheet => state.State.Sheet!;
 
+    // The id part of the key, made only for a crossing or a watcher's change rather than kept per subject.
+    private string SubjectId => SubjectKey.Parse(_key).Id;
+
     private PersistenceMode Mode => _options.Persistence;
 
     private bool SnapshotDue =>
@@ -103,11 +105,13 @@ internal sealed class SubjectGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = this.GetPrimaryKeyString();
-        (_kind, _id) = SubjectKey.Parse(_key);
-        if (!SubjectKinds.TryParse(_kind, out var kind))
+        var (kindText, _) = SubjectKey.Parse(_key);
+        if (!SubjectKinds.TryParse(kindText, out var kind))
         {
-            throw new ArgumentException($"Unknown subject kind '{_kind}' in grain key '{_key}'.");
+            throw new ArgumentException($"Unknown subject kind '{kindText}' in grain key '{_key}'.");
         }
+
+        _kind = string.Equals(kindText, SubjectKinds.ToKey(kind), StringComparison.Ordinal) ? SubjectKinds.ToKey(kind) : kindText;
 
         _subjectKind = kind;
 
@@ -879,7 +883,7 @@ internal sealed class SubjectGrain(
         var explanation = ScoringEngine.Explain(model, sheet, SubjectScore.PrincipalReasons);
         return new SubjectScore(
             _kind,
-            _id,
+            SubjectId,
             explanation.Score,
             explanation.Band,
             explanation.ModelVersion,
@@ -1047,10 +1051,10 @@ internal sealed class SubjectGrain(
         {
             var record = fold.Crossings![i];
             var crossing = new Crossing(
-                sequences[i], _kind, _id, record.OldScore, record.NewScore, record.OldBand, record.NewBand, record.ModelVersion,
+                sequences[i], _kind, SubjectId, record.OldScore, record.NewScore, record.OldBand, record.NewBand, record.ModelVersion,
                 record.SignalId, record.SignalType, fold.CrossingReasons![i], record.OccurredAt, record.RecordedAt);
             (published ??= []).Add(crossing);
-            foreach (var sink in _crossingSinks)
+            foreach (var sink in crossingSinks)
             {
                 sink.Publish(crossing);
             }
@@ -1061,7 +1065,8 @@ internal sealed class SubjectGrain(
             return;
         }
 
-        var changes = fold.Entries.ConvertAll(e => new ScoreChange(_kind, _id, e.Seq, e.SignalId, e.SignalType, e.ScoreBefore, e.ScoreAfter, e.BandAfter, e.RecordedAt));
+        var subjectId = SubjectId;
+        var changes = fold.Entries.ConvertAll(e => new ScoreChange(_kind, subjectId, e.Seq, e.SignalId, e.SignalType, e.ScoreBefore, e.ScoreAfter, e.BandAfter, e.RecordedAt));
         watchers.Notify(o => o.OnScoreChanged(changes));
         foreach (var crossing in published ?? [])
         {
