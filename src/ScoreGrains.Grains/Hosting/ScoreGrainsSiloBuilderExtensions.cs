@@ -80,6 +80,7 @@ public static class ScoreGrainsSiloBuilderExtensions
         silo.Services.AddSingleton<JournalReader>();
         silo.Services.AddSingleton<CommitHandoff>();
         silo.Services.AddSingleton<SnapshotPause>();
+        silo.Services.AddSingleton<SubjectServices>();
         silo.Services.AddSingleton(sp => new RecordedSignalLookup(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<IOptions<JournalOptions>>().Value));

@@ -1,14 +1,12 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Concurrency;
 using Orleans.Utilities;
 using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Hosting;
 using ScoreGrains.Grains.Ingest;
-using ScoreGrains.Grains.Models;
 using ScoreGrains.Grains.Notifications;
 using ScoreGrains.Grains.Observability;
 using ScoreGrains.Postgres.Journal;
@@ -34,23 +32,8 @@ namespace ScoreGrains.Grains.Subjects;
 [Reentrant]
 internal sealed class SubjectGrain(
     [PersistentState(StorageNames.SubjectState, StorageNames.Subjects)] IPersistentState<SubjectState> state,
-    ActiveModels models,
-    TimeProvider time,
-    IOptions<ScoreGrainsOptions> options,
-    SignalJournal journal,
-    JournalReader journalReader,
-    RecordedSignalLookup recordedSignals,
-    SubjectEraser eraser,
-    DisputeStore disputes,
-    IEnumerable<ICrossingSink> crossingSinks,
-    SubjectBandTally bandTally,
-    NotificationCounters counters,
-    ScoreGrainsMetrics metrics,
-    CommitHandoff handoff,
-    SnapshotPause snapshotPause,
-    ILogger<SubjectGrain> logger) : Grain, ISubjectGrain, ISubjectIngestGrain, IRemindable
+    SubjectServices services) : Grain, ISubjectGrain, ISubjectIngestGrain, IRemindable
 {
-    private readonly ScoreGrainsOptions _options = options.Value;
     private readonly AppendGate _gate = new();
     private string _key = "";
     // The kind's one shared string when the key spells it so (it always does from the API), not a copy per subject.
@@ -97,10 +80,10 @@ internal sealed class SubjectGrain(
     // The id part of the key, made only for a crossing or a watcher's change rather than kept per subject.
     private string SubjectId => SubjectKey.Parse(_key).Id;
 
-    private PersistenceMode Mode => _options.Persistence;
+    private PersistenceMode Mode => services.Options.Persistence;
 
     private bool SnapshotDue =>
-        _sinceSnapshot >= _options.SnapshotEverySignals && time.GetElapsedTime(_snapshotAt) >= _options.SnapshotMinInterval && !snapshotPause.IsPaused;
+        _sinceSnapshot >= services.Options.SnapshotEverySignals && services.Time.GetElapsedTime(_snapshotAt) >= services.Options.SnapshotMinInterval && !services.SnapshotPause.IsPaused;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -115,7 +98,7 @@ internal sealed class SubjectGrain(
 
         _subjectKind = kind;
 
-        _model = models.For(kind);
+        _model = services.Models.For(kind);
         var snapshot = state.State.Sheet is not null;
         if (state.State.Sheet is { } stored && stored.ModelVersion != _model.Version)
         {
@@ -140,18 +123,18 @@ internal sealed class SubjectGrain(
             _verifyForgotten = state.State.RecentSignalIds.HorizonTicks != 0;
         }
 
-        metrics.CountActivation(ActivationSourceOf(snapshot, replayed: _sinceSnapshot > 0), storageTime);
+        services.Metrics.CountActivation(ActivationSourceOf(snapshot, replayed: _sinceSnapshot > 0), storageTime);
 
-        bandTally.Activated(_kind, Sheet.Band);
+        services.BandTally.Activated(_kind, Sheet.Band);
         _talliedBand = Sheet.Band;
-        _snapshotAt = time.GetTimestamp();
+        _snapshotAt = services.Time.GetTimestamp();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_talliedBand is { } band)
         {
-            bandTally.Deactivated(_kind, band);
+            services.BandTally.Deactivated(_kind, band);
         }
 
         if (Mode == PersistenceMode.Journal && _sinceSnapshot > 0)
@@ -175,7 +158,7 @@ internal sealed class SubjectGrain(
     /// </summary>
     private async Task<IReadOnlyList<SignalOutcome>> ApplyPipelinedAsync(IReadOnlyList<SubjectSignal> signals, CommitTicket? ticket)
     {
-        if (!ReferenceEquals(_model, models.For(_subjectKind)) && Mode == PersistenceMode.Journal)
+        if (!ReferenceEquals(_model, services.Models.For(_subjectKind)) && Mode == PersistenceMode.Journal)
         {
             await RescoreAsync();
         }
@@ -196,14 +179,14 @@ internal sealed class SubjectGrain(
                     // The position moves with the fold (the next call's entries follow these); a snapshot is only
                     // taken with nothing in flight, so the position it stores is committed.
                     state.State.JournalPosition += fold.Entries.Count;
-                    var append = journal.AppendAsync(
+                    var append = services.Journal.AppendAsync(
                         fold.Entries, fold.Crossings ?? [], _lastAppend is { IsCompleted: false } previous ? previous : null, _forgetCommitted ??= ForgetCommitted);
                     _lastAppend = append;
                     _verifyForgotten = false;
                     _sinceSnapshot += fold.Entries.Count;
                     remindAt = ExpiryNeedingReminder();
                     if (ticket is { } handOffTo && fold.Crossings is null && _watchers is not { Count: > 0 } && !SnapshotDue && remindAt == 0
-                        && handoff.TryHandOff(handOffTo, append, _kind, fold.Entries.Count))
+                        && services.Handoff.TryHandOff(handOffTo, append, _kind, fold.Entries.Count))
                     {
                         // Nothing left to do after the commit here: the ingest grain waits for it and counts the signals.
                         return fold.Outcomes;
@@ -220,7 +203,7 @@ internal sealed class SubjectGrain(
         }
         catch (Exception) when (ticket is null)
         {
-            metrics.CountSignals(_subjectKind, SignalStatus.Failed, signals.Count);
+            services.Metrics.CountSignals(_subjectKind, SignalStatus.Failed, signals.Count);
             throw;
         }
         finally
@@ -230,7 +213,7 @@ internal sealed class SubjectGrain(
 
         if (ticket is null)
         {
-            metrics.CountSignals(_subjectKind, fold.Outcomes);
+            services.Metrics.CountSignals(_subjectKind, fold.Outcomes);
         }
 
         Publish(fold);
@@ -241,7 +224,7 @@ internal sealed class SubjectGrain(
 
         if (Mode == PersistenceMode.Journal && SnapshotDue)
         {
-            await SnapshotAsync(_options.SnapshotEverySignals);
+            await SnapshotAsync(services.Options.SnapshotEverySignals);
         }
 
         return fold.Outcomes;
@@ -258,7 +241,7 @@ internal sealed class SubjectGrain(
         await EnterExclusiveAsync();
         try
         {
-            var model = models.For(_subjectKind);
+            var model = services.Models.For(_subjectKind);
             if (ReferenceEquals(model, _model) || _aheadOfStorage)
             {
                 return;
@@ -270,7 +253,7 @@ internal sealed class SubjectGrain(
             _verifyForgotten = state.State.RecentSignalIds.HorizonTicks != 0;
             if (_talliedBand is { } band && band != Sheet.Band)
             {
-                bandTally.Crossed(_kind, band, Sheet.Band);
+                services.BandTally.Crossed(_kind, band, Sheet.Band);
             }
 
             _talliedBand = Sheet.Band;
@@ -306,7 +289,7 @@ internal sealed class SubjectGrain(
         }
         catch (Exception) when (counted)
         {
-            metrics.CountSignals(_subjectKind, SignalStatus.Failed, signals.Count);
+            services.Metrics.CountSignals(_subjectKind, SignalStatus.Failed, signals.Count);
             throw;
         }
         finally
@@ -316,7 +299,7 @@ internal sealed class SubjectGrain(
 
         if (counted)
         {
-            metrics.CountSignals(_subjectKind, fold.Outcomes);
+            services.Metrics.CountSignals(_subjectKind, fold.Outcomes);
         }
 
         Publish(fold);
@@ -381,7 +364,7 @@ internal sealed class SubjectGrain(
     private void MarkAheadOfStorage(Exception exception)
     {
         _aheadOfStorage = true;
-        logger.LogWarning(exception, "{Subject} could not store signals it applied; deactivating", _key);
+        services.Logger.LogWarning(exception, "{Subject} could not store signals it applied; deactivating", _key);
         DeactivateOnIdle();
     }
 
@@ -389,7 +372,7 @@ internal sealed class SubjectGrain(
     /// <param name="ids">The ring's hash of each signal's id (<see cref="HashIds"/>).</param>
     private FoldedSignals FoldSignals(IReadOnlyList<SubjectSignal> signals, UInt128[] ids, IReadOnlySet<string> recorded)
     {
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         var fold = new FoldedSignals { Outcomes = new SignalOutcome[signals.Count], Entries = new List<JournalEntry>(signals.Count), CrossingSequences = [] };
         for (var i = 0; i < signals.Count; i++)
         {
@@ -409,7 +392,7 @@ internal sealed class SubjectGrain(
             }
 
             var effect = ScoringEngine.Apply(_model, Sheet, scoring);
-            state.State.RecentSignalIds.Add(signal.SignalId, ids[i], occurredAt, _options.DeduplicationWindow);
+            state.State.RecentSignalIds.Add(signal.SignalId, ids[i], occurredAt, services.Options.DeduplicationWindow);
             var entry = new JournalEntry(
                 _key, state.State.JournalPosition + fold.Entries.Count + 1, signal.SignalId, signal.Type, signal.Value, occurredAt,
                 signal.Source, effect.ScoreBefore, effect.ScoreAfter, effect.BandBefore, effect.BandAfter, _model.Version, now);
@@ -429,7 +412,7 @@ internal sealed class SubjectGrain(
 
     public Task WatchAsync(ISubjectObserver observer)
     {
-        _watchers ??= new ObserverManager<ISubjectObserver>(ISubjectGrain.WatchLease, logger);
+        _watchers ??= new ObserverManager<ISubjectObserver>(ISubjectGrain.WatchLease, services.Logger);
         _watchers.Subscribe(observer, observer);
         return Task.CompletedTask;
     }
@@ -450,7 +433,7 @@ internal sealed class SubjectGrain(
                 throw new SubjectUnavailableException($"{_key} could not store its latest signals and is reloading; retry.");
             }
 
-            return ToSubjectScore(_model, AsOf(_model, Sheet, time.GetUtcNow())) with { OpenDisputes = await CountOpenDisputesAsync() };
+            return ToSubjectScore(_model, AsOf(_model, Sheet, services.Time.GetUtcNow())) with { OpenDisputes = await CountOpenDisputesAsync() };
         }
         finally
         {
@@ -468,7 +451,7 @@ internal sealed class SubjectGrain(
 
         try
         {
-            return _openDisputes ??= await disputes.CountOpenAsync(_key, null);
+            return _openDisputes ??= await services.Disputes.CountOpenAsync(_key, null);
         }
         catch (NpgsqlException exception)
         {
@@ -478,7 +461,7 @@ internal sealed class SubjectGrain(
 
     public async Task<SubjectScore> GetScoreAsync(DateTimeOffset asOf)
     {
-        if (asOf > time.GetUtcNow())
+        if (asOf > services.Time.GetUtcNow())
         {
             throw new ArgumentOutOfRangeException(nameof(asOf), $"asOf {asOf:O} is in the future; the score at a past time is replayed from the journal, and the current one is the plain read.");
         }
@@ -494,7 +477,7 @@ internal sealed class SubjectGrain(
         _gate.ExitExclusive();
         var model = _model;
         var (sheet, _) = await FoldJournalAsync(model, EmptySet, ToJournalPrecision(asOf));
-        return ToSubjectScore(model, AsOf(model, sheet, asOf)) with { OpenDisputes = await disputes.CountOpenAsync(_key, asOf) };
+        return ToSubjectScore(model, AsOf(model, sheet, asOf)) with { OpenDisputes = await services.Disputes.CountOpenAsync(_key, asOf) };
     }
 
     /// <summary>
@@ -523,7 +506,7 @@ internal sealed class SubjectGrain(
     {
         var sheet = ScoreSheet.Start(model);
         HashSet<string>? found = null;
-        await foreach (var entry in journalReader.ReadAfterAsync(_key, 0))
+        await foreach (var entry in services.JournalReader.ReadAfterAsync(_key, 0))
         {
             if (entry.RecordedAt > recordedBy)
             {
@@ -564,10 +547,10 @@ internal sealed class SubjectGrain(
                 throw new InvalidOperationException($"Signal {signalId} of {_key} was already retracted after a dispute; it no longer counts.");
             }
 
-            var now = ToJournalPrecision(time.GetUtcNow());
+            var now = ToJournalPrecision(services.Time.GetUtcNow());
             var opened = signalId[0] == ScoringEngine.ReservedPrefix
                 ? null
-                : await disputes.OpenAsync(_key, signalId, reason, openedBy, now, now + _model.DisputePeriod);
+                : await services.Disputes.OpenAsync(_key, signalId, reason, openedBy, now, now + _model.DisputePeriod);
             if (opened is not { } row)
             {
                 throw new KeyNotFoundException($"signalId {signalId} is not a signal in the journal of {_key}.");
@@ -602,13 +585,13 @@ internal sealed class SubjectGrain(
         try
         {
             ThrowIfAheadOfStorage();
-            var row = await disputes.GetAsync(disputeId) ?? throw new KeyNotFoundException($"Dispute {disputeId} does not exist.");
+            var row = await services.Disputes.GetAsync(disputeId) ?? throw new KeyNotFoundException($"Dispute {disputeId} does not exist.");
             if (!string.Equals(row.SubjectKey, _key, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"Dispute {disputeId} is not one of {_key}'s.");
             }
 
-            var now = ToJournalPrecision(time.GetUtcNow());
+            var now = ToJournalPrecision(services.Time.GetUtcNow());
             if (row.Status != DisputeStatus.Open)
             {
                 // A retry of a resolution that succeeded answers it; the other outcome cannot replace it.
@@ -623,7 +606,7 @@ internal sealed class SubjectGrain(
                 retraction = await RetractAsync(row, now);
             }
 
-            var closed = await disputes.ResolveAsync(disputeId, outcome, note, resolvedBy, now)
+            var closed = await services.Disputes.ResolveAsync(disputeId, outcome, note, resolvedBy, now)
                 ?? throw new InvalidOperationException($"Dispute {disputeId} was resolved meanwhile.");
             _openDisputes = null;
             resolved = closed.ToDispute(now);
@@ -670,7 +653,7 @@ internal sealed class SubjectGrain(
 
         try
         {
-            fold.CrossingSequences = await journal.AppendAsync(fold.Entries, fold.Crossings ?? [], null, _forgetCommitted ??= ForgetCommitted);
+            fold.CrossingSequences = await services.Journal.AppendAsync(fold.Entries, fold.Crossings ?? [], null, _forgetCommitted ??= ForgetCommitted);
         }
         catch (Exception exception)
         {
@@ -683,7 +666,7 @@ internal sealed class SubjectGrain(
         _expiriesChecked = -1; // its adverse record may have been the one the reminder waits for
         state.State.JournalPosition = entry.Seq;
         _sinceSnapshot++;
-        logger.LogInformation("{Subject}: signal {SignalId} retracted after dispute {DisputeId}; score {Before} -> {After}", _key, dispute.SignalId, dispute.Id, entry.ScoreBefore, entry.ScoreAfter);
+        services.Logger.LogInformation("{Subject}: signal {SignalId} retracted after dispute {DisputeId}; score {Before} -> {After}", _key, dispute.SignalId, dispute.Id, entry.ScoreBefore, entry.ScoreAfter);
         return fold;
     }
 
@@ -705,7 +688,7 @@ internal sealed class SubjectGrain(
             await EnterExclusiveAsync();
             try
             {
-                var now = ToJournalPrecision(time.GetUtcNow());
+                var now = ToJournalPrecision(services.Time.GetUtcNow());
                 if (!_aheadOfStorage && ScoringEngine.LatestDueExpiry(Sheet, now) is { } due)
                 {
                     expiry = await JournalExpiryAsync(due, now);
@@ -757,7 +740,7 @@ internal sealed class SubjectGrain(
 
         try
         {
-            fold.CrossingSequences = await journal.AppendAsync(fold.Entries, fold.Crossings ?? [], null, _forgetCommitted ??= ForgetCommitted);
+            fold.CrossingSequences = await services.Journal.AppendAsync(fold.Entries, fold.Crossings ?? [], null, _forgetCommitted ??= ForgetCommitted);
         }
         catch (Exception exception)
         {
@@ -818,7 +801,7 @@ internal sealed class SubjectGrain(
     /// <summary>Sets the expiry reminder; a failure is logged, not thrown: the signals that asked for it are stored.</summary>
     private async Task SetExpiryReminderAsync(long atTicks)
     {
-        var dueIn = new DateTimeOffset(atTicks, TimeSpan.Zero) - time.GetUtcNow();
+        var dueIn = new DateTimeOffset(atTicks, TimeSpan.Zero) - services.Time.GetUtcNow();
         try
         {
             // Expiries are years away, and a timer's due time is limited to ~49 days (System.Threading.Timer, which
@@ -831,7 +814,7 @@ internal sealed class SubjectGrain(
         catch (Exception exception)
         {
             _expiriesChecked = -1; // try again at the next signal
-            logger.LogWarning(exception, "{Subject} could not set its expiry reminder for {At:O}", _key, new DateTimeOffset(atTicks, TimeSpan.Zero));
+            services.Logger.LogWarning(exception, "{Subject} could not set its expiry reminder for {At:O}", _key, new DateTimeOffset(atTicks, TimeSpan.Zero));
         }
     }
 
@@ -862,7 +845,7 @@ internal sealed class SubjectGrain(
         SubjectErasure erasure;
         try
         {
-            erasure = await eraser.EraseAsync(_key, this.GetGrainId().ToString(), erasedBy);
+            erasure = await services.Eraser.EraseAsync(_key, this.GetGrainId().ToString(), erasedBy);
         }
         catch (Exception)
         {
@@ -874,7 +857,7 @@ internal sealed class SubjectGrain(
         _sinceSnapshot = 0;
         DeactivateOnIdle();
         _gate.ExitExclusive();
-        logger.LogInformation("{Subject} erased at the request of {ErasedBy}: {JournalRows} journal rows, {Crossings} crossings anonymised", _key, erasedBy, erasure.JournalRows, erasure.Crossings);
+        services.Logger.LogInformation("{Subject} erased at the request of {ErasedBy}: {JournalRows} journal rows, {Crossings} crossings anonymised", _key, erasedBy, erasure.JournalRows, erasure.Crossings);
         return new ErasureReceipt(erasure.Erased, erasure.KeySha256, erasure.ErasedAt, erasure.ErasedBy, erasure.JournalRows, erasure.Crossings);
     }
 
@@ -912,7 +895,7 @@ internal sealed class SubjectGrain(
             }
         }
 
-        return uncertain is null ? new(EmptySet) : new(recordedSignals.FindRecordedAsync(_key, uncertain));
+        return uncertain is null ? new(EmptySet) : new(services.RecordedSignals.FindRecordedAsync(_key, uncertain));
     }
 
     private async Task ReplayJournalAsync(CancellationToken cancellationToken)
@@ -932,7 +915,7 @@ internal sealed class SubjectGrain(
                 JournalFold.Apply(_model, Sheet, entry, state.State.Retracted);
                 if (!JournalFold.IsOwn(entry))
                 {
-                    state.State.RecentSignalIds.Add(entry.SignalId, SignalIdWindow.Hash(entry.SignalId), entry.OccurredAt, _options.DeduplicationWindow);
+                    state.State.RecentSignalIds.Add(entry.SignalId, SignalIdWindow.Hash(entry.SignalId), entry.OccurredAt, services.Options.DeduplicationWindow);
                 }
             }
 
@@ -973,7 +956,7 @@ internal sealed class SubjectGrain(
             }
         }
 
-        await foreach (var entry in journalReader.ReadAfterAsync(_key, after, cancellationToken: cancellationToken))
+        await foreach (var entry in services.JournalReader.ReadAfterAsync(_key, after, cancellationToken: cancellationToken))
         {
             yield return entry;
         }
@@ -995,20 +978,20 @@ internal sealed class SubjectGrain(
         {
             // Another call may have taken the snapshot while this one waited; memory ahead of storage never is one; and
             // while another subject's snapshot failed moments ago (SnapshotPause), none is tried, deactivation's included.
-            if (_aheadOfStorage || _sinceSnapshot == 0 || _sinceSnapshot < due || snapshotPause.IsPaused)
+            if (_aheadOfStorage || _sinceSnapshot == 0 || _sinceSnapshot < due || services.SnapshotPause.IsPaused)
             {
                 return;
             }
 
             await state.WriteStateAsync();
             _sinceSnapshot = 0;
-            _snapshotAt = time.GetTimestamp();
+            _snapshotAt = services.Time.GetTimestamp();
         }
         catch (Exception exception)
         {
             // The journal already holds every acknowledged signal; a missed snapshot only makes replay longer.
-            snapshotPause.Failed();
-            logger.LogWarning(exception, "Snapshot of {Subject} failed; the journal still holds its signals, and this silo's subjects take no snapshot for {Pause}", _key, snapshotPause.Length);
+            services.SnapshotPause.Failed();
+            services.Logger.LogWarning(exception, "Snapshot of {Subject} failed; the journal still holds its signals, and this silo's subjects take no snapshot for {Pause}", _key, services.SnapshotPause.Length);
         }
         finally
         {
@@ -1032,7 +1015,7 @@ internal sealed class SubjectGrain(
             return;
         }
 
-        counters.AddSignals(_kind, fold.Entries.Count);
+        services.Counters.AddSignals(_kind, fold.Entries.Count);
         PublishChanges(fold);
     }
 
@@ -1041,7 +1024,7 @@ internal sealed class SubjectGrain(
     {
         if (_talliedBand is { } talliedBand && !string.Equals(talliedBand, Sheet.Band, StringComparison.Ordinal))
         {
-            bandTally.Crossed(_kind, talliedBand, Sheet.Band);
+            services.BandTally.Crossed(_kind, talliedBand, Sheet.Band);
             _talliedBand = Sheet.Band;
         }
 
@@ -1054,7 +1037,7 @@ internal sealed class SubjectGrain(
                 sequences[i], _kind, SubjectId, record.OldScore, record.NewScore, record.OldBand, record.NewBand, record.ModelVersion,
                 record.SignalId, record.SignalType, fold.CrossingReasons![i], record.OccurredAt, record.RecordedAt);
             (published ??= []).Add(crossing);
-            foreach (var sink in crossingSinks)
+            foreach (var sink in services.CrossingSinks)
             {
                 sink.Publish(crossing);
             }
