@@ -634,19 +634,35 @@ internal sealed class SubjectGrain(
     {
         var retracted = new HashSet<string>(state.State.Retracted ?? [], StringComparer.Ordinal) { dispute.SignalId };
         var (sheet, all) = await FoldJournalAsync(_model, retracted, DateTimeOffset.MaxValue);
-        var entry = new JournalEntry(
-            _key, state.State.JournalPosition + 1, JournalFold.RetractionId(dispute.SignalId), JournalFold.RetractionType, null, now,
-            "dispute:" + dispute.Id.ToString(), Sheet.Score, sheet.Score, Sheet.Band, sheet.Band, _model.Version, now);
-        var fold = new FoldedSignals { Outcomes = [], Entries = [entry], CrossingSequences = [] };
-        if (!string.Equals(entry.BandBefore, entry.BandAfter, StringComparison.Ordinal))
-        {
-            var retraction = new ScoreReason(
+        var fold = await JournalOwnEntryAsync(
+            JournalFold.RetractionId(dispute.SignalId), JournalFold.RetractionType, now, "dispute:" + dispute.Id.ToString(), sheet, now,
+            entry => new ScoreReason(
                 "R-" + JournalFold.RetractionType,
                 $"Signal {dispute.SignalId} was retracted after a dispute and no longer counts.",
                 entry.ScoreAfter - entry.ScoreBefore,
                 dispute.SignalId,
-                dispute.SignalType);
-            List<ScoreReason> reasons = [retraction, .. ToScoreReasons(ScoringEngine.Explain(_model, sheet, SubjectScore.PrincipalReasons - 1).Reasons)];
+                dispute.SignalType));
+        state.State.Retracted = new HashSet<string>(all, StringComparer.Ordinal);
+        _expiriesChecked = -1; // its adverse record may have been the one the reminder waits for
+        services.Logger.LogInformation("{Subject}: signal {SignalId} retracted after dispute {DisputeId}; score {Before} -> {After}", _key, dispute.SignalId, dispute.Id, fold.Entries[0].ScoreBefore, fold.Entries[0].ScoreAfter);
+        return fold;
+    }
+
+    /// <summary>
+    /// Journals one of the journal's own entries (a retraction, an expiry) whose effect is <paramref name="sheet"/>, with
+    /// a crossing whose first reason is <paramref name="cause"/> when the band changes, then swaps the sheet in. Called
+    /// exclusively; memory changes only once the entry is committed.
+    /// </summary>
+    private async Task<FoldedSignals> JournalOwnEntryAsync(
+        string signalId, string type, DateTimeOffset occurredAt, string source, ScoreSheet sheet, DateTimeOffset now, Func<JournalEntry, ScoreReason> cause)
+    {
+        var entry = new JournalEntry(
+            _key, state.State.JournalPosition + 1, signalId, type, null, occurredAt, source,
+            Sheet.Score, sheet.Score, Sheet.Band, sheet.Band, _model.Version, now);
+        var fold = new FoldedSignals { Outcomes = [], Entries = [entry], CrossingSequences = [] };
+        if (!string.Equals(entry.BandBefore, entry.BandAfter, StringComparison.Ordinal))
+        {
+            List<ScoreReason> reasons = [cause(entry), .. ToScoreReasons(ScoringEngine.Explain(_model, sheet, SubjectScore.PrincipalReasons - 1).Reasons)];
             fold.Crossings = [CrossingFor(entry, reasons)];
             fold.CrossingReasons = [reasons];
         }
@@ -662,11 +678,8 @@ internal sealed class SubjectGrain(
         }
 
         state.State.Sheet = sheet;
-        state.State.Retracted = new HashSet<string>(all, StringComparer.Ordinal);
-        _expiriesChecked = -1; // its adverse record may have been the one the reminder waits for
         state.State.JournalPosition = entry.Seq;
         _sinceSnapshot++;
-        services.Logger.LogInformation("{Subject}: signal {SignalId} retracted after dispute {DisputeId}; score {Before} -> {After}", _key, dispute.SignalId, dispute.Id, entry.ScoreBefore, entry.ScoreAfter);
         return fold;
     }
 
@@ -717,41 +730,19 @@ internal sealed class SubjectGrain(
         }
     }
 
-    private async Task<FoldedSignals> JournalExpiryAsync(DateTimeOffset due, DateTimeOffset now)
+    private Task<FoldedSignals> JournalExpiryAsync(DateTimeOffset due, DateTimeOffset now)
     {
         var sheet = Sheet.Copy();
         ScoringEngine.AdvanceClock(_model, sheet, due);
-        var entry = new JournalEntry(
-            _key, state.State.JournalPosition + 1, JournalFold.ExpiryId(due), JournalFold.ExpiryType, null, due,
-            "expiry", Sheet.Score, sheet.Score, Sheet.Band, sheet.Band, _model.Version, now);
-        var fold = new FoldedSignals { Outcomes = [], Entries = [entry], CrossingSequences = [] };
-        if (!string.Equals(entry.BandBefore, entry.BandAfter, StringComparison.Ordinal))
-        {
-            // The largest adverse record among those that expired names the reason.
-            var expired = (Sheet.Impacts ?? []).Where(i => i.ExpiresAtTicks != 0 && i.ExpiresAtTicks <= due.UtcTicks).OrderBy(i => i.Impact).FirstOrDefault();
-            var description = expired.Type is null
-                ? "Adverse records older than the model's retention expired and no longer count."
-                : $"{(_model.TryGetRule(expired.Type, out var rule) ? rule.Description : expired.Type)} ({expired.SignalId}) is older than the model's retention and no longer counts.";
-            var reason = new ScoreReason("R-" + JournalFold.ExpiryType, description, entry.ScoreAfter - entry.ScoreBefore, expired.SignalId, expired.Type);
-            List<ScoreReason> reasons = [reason, .. ToScoreReasons(ScoringEngine.Explain(_model, sheet, SubjectScore.PrincipalReasons - 1).Reasons)];
-            fold.Crossings = [CrossingFor(entry, reasons)];
-            fold.CrossingReasons = [reasons];
-        }
 
-        try
-        {
-            fold.CrossingSequences = await services.Journal.AppendAsync(fold.Entries, fold.Crossings ?? [], null, _forgetCommitted ??= ForgetCommitted);
-        }
-        catch (Exception exception)
-        {
-            MarkAheadOfStorage(exception);
-            throw;
-        }
-
-        state.State.Sheet = sheet;
-        state.State.JournalPosition = entry.Seq;
-        _sinceSnapshot++;
-        return fold;
+        // The largest adverse record among those that expired names the reason.
+        var expired = (Sheet.Impacts ?? []).Where(i => i.ExpiresAtTicks != 0 && i.ExpiresAtTicks <= due.UtcTicks).OrderBy(i => i.Impact).FirstOrDefault();
+        var description = expired.Type is null
+            ? "Adverse records older than the model's retention expired and no longer count."
+            : $"{(_model.TryGetRule(expired.Type, out var rule) ? rule.Description : expired.Type)} ({expired.SignalId}) is older than the model's retention and no longer counts.";
+        return JournalOwnEntryAsync(
+            JournalFold.ExpiryId(due), JournalFold.ExpiryType, due, "expiry", sheet, now,
+            entry => new ScoreReason("R-" + JournalFold.ExpiryType, description, entry.ScoreAfter - entry.ScoreBefore, expired.SignalId, expired.Type));
     }
 
     /// <summary>

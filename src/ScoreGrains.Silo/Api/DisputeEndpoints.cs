@@ -77,12 +77,12 @@ internal static class DisputeEndpoints
         var signalId = body.Values[0];
         if (signalId.Length > ScoringEngine.MaxSignalIdLength)
         {
-            return Invalid("signalId", $"signalId has {signalId.Length} characters; at most {ScoringEngine.MaxSignalIdLength} are allowed.");
+            return SubjectEndpoints.Invalid("signalId", $"signalId has {signalId.Length} characters; at most {ScoringEngine.MaxSignalIdLength} are allowed.");
         }
 
         try
         {
-            var opening = await grains.GetGrain<ISubjectGrain>(key).OpenDisputeAsync(signalId, body.Values[1], Caller(http));
+            var opening = await grains.GetGrain<ISubjectGrain>(key).OpenDisputeAsync(signalId, body.Values[1], SubjectEndpoints.Caller(http));
             return opening.Created
                 ? TypedResults.Created($"/v1/disputes/{opening.Dispute.Id}", opening.Dispute)
                 : TypedResults.Ok(opening.Dispute);
@@ -119,22 +119,22 @@ internal static class DisputeEndpoints
         status ??= DisputeStatus.Open;
         if (!DisputeStatus.IsKnown(status))
         {
-            return Invalid("status", $"status must be {DisputeStatus.Open}, {DisputeStatus.Upheld} or {DisputeStatus.Retracted}.");
+            return SubjectEndpoints.Invalid("status", $"status must be {DisputeStatus.Open}, {DisputeStatus.Upheld} or {DisputeStatus.Retracted}.");
         }
 
         if (overdue is not (null or "true" or "false"))
         {
-            return Invalid("overdue", "overdue must be true or false.");
+            return SubjectEndpoints.Invalid("overdue", "overdue must be true or false.");
         }
 
         if (overdue == "true" && status != DisputeStatus.Open)
         {
-            return Invalid("overdue", "Only open disputes can be overdue.");
+            return SubjectEndpoints.Invalid("overdue", "Only open disputes can be overdue.");
         }
 
         if (!QueryNumber.TryParse(limit, 1, DisputeStore.MaxList, out var size, out var message))
         {
-            return Invalid("limit", $"limit must be a page size: {message}");
+            return SubjectEndpoints.Invalid("limit", $"limit must be a page size: {message}");
         }
 
         var now = time.GetUtcNow();
@@ -146,7 +146,7 @@ internal static class DisputeEndpoints
     {
         if (!Guid.TryParse(disputeId, out var guid))
         {
-            return Invalid("disputeId", "A dispute id is a UUID, as returned when the dispute was opened.");
+            return SubjectEndpoints.Invalid("disputeId", "A dispute id is a UUID, as returned when the dispute was opened.");
         }
 
         return await disputes.GetAsync(guid, cancellationToken) is { } row
@@ -158,7 +158,7 @@ internal static class DisputeEndpoints
     {
         if (!Guid.TryParse(disputeId, out var guid))
         {
-            return Invalid("disputeId", "A dispute id is a UUID, as returned when the dispute was opened.");
+            return SubjectEndpoints.Invalid("disputeId", "A dispute id is a UUID, as returned when the dispute was opened.");
         }
 
         var body = await ReadBodyAsync(http, "outcome", "note");
@@ -170,7 +170,7 @@ internal static class DisputeEndpoints
         var outcome = body.Values[0];
         if (!DisputeStatus.IsOutcome(outcome))
         {
-            return Invalid("outcome", $"outcome must be \"{DisputeStatus.Upheld}\" or \"{DisputeStatus.Retracted}\".");
+            return SubjectEndpoints.Invalid("outcome", $"outcome must be \"{DisputeStatus.Upheld}\" or \"{DisputeStatus.Retracted}\".");
         }
 
         if (await disputes.GetAsync(guid, http.RequestAborted) is not { } row)
@@ -180,7 +180,7 @@ internal static class DisputeEndpoints
 
         try
         {
-            return TypedResults.Ok(await grains.GetGrain<ISubjectGrain>(row.SubjectKey).ResolveDisputeAsync(guid, outcome, body.Values[1], Caller(http)));
+            return TypedResults.Ok(await grains.GetGrain<ISubjectGrain>(row.SubjectKey).ResolveDisputeAsync(guid, outcome, body.Values[1], SubjectEndpoints.Caller(http)));
         }
         catch (KeyNotFoundException)
         {
@@ -209,12 +209,12 @@ internal static class DisputeEndpoints
         }
         catch (JsonException exception)
         {
-            return ([], Invalid("body", $"Malformed JSON: {exception.Message}"));
+            return ([], SubjectEndpoints.Invalid("body", $"Malformed JSON: {exception.Message}"));
         }
 
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return ([], Invalid("body", $"The body must be a JSON object with {string.Join(" and ", fields)}."));
+            return ([], SubjectEndpoints.Invalid("body", $"The body must be a JSON object with {string.Join(" and ", fields)}."));
         }
 
         var values = new string[fields.Length];
@@ -223,26 +223,21 @@ internal static class DisputeEndpoints
             var field = fields[i];
             if (!body.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
             {
-                return ([], Invalid(field, $"{field} is required, as a non-blank string."));
+                return ([], SubjectEndpoints.Invalid(field, $"{field} is required, as a non-blank string."));
             }
 
             values[i] = value.GetString()!;
             if (values[i].Length > MaxText)
             {
-                return ([], Invalid(field, $"{field} has {values[i].Length} characters; at most {MaxText} are allowed."));
+                return ([], SubjectEndpoints.Invalid(field, $"{field} has {values[i].Length} characters; at most {MaxText} are allowed."));
             }
         }
 
         return (values, null);
     }
 
-    private static string Caller(HttpContext http) => http.User.Identity?.Name ?? ApiKeyAuthenticationHandler.OpenPrincipal;
-
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NoSuchDispute(Guid id) =>
         TypedResults.Problem(title: "No such dispute.", detail: $"Dispute {id} does not exist.", statusCode: StatusCodes.Status404NotFound);
-
-    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }
 
 /// <summary>The body of <c>POST /v1/subjects/{kind}/{id}/disputes</c>.</summary>

@@ -49,7 +49,7 @@ internal static partial class SubjectEndpoints
         ErasureReceipt receipt;
         try
         {
-            receipt = await grains.GetGrain<ISubjectGrain>(key).EraseAsync(http.User.Identity?.Name ?? ApiKeyAuthenticationHandler.OpenPrincipal);
+            receipt = await grains.GetGrain<ISubjectGrain>(key).EraseAsync(Caller(http));
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
@@ -191,6 +191,9 @@ internal static partial class SubjectEndpoints
             statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static ValidationProblem Invalid(string field, string message) =>
+    /// <summary>Who asked, as the audit and the records name them: the API key's name, or the open-mode principal.</summary>
+    internal static string Caller(HttpContext http) => http.User.Identity?.Name ?? ApiKeyAuthenticationHandler.OpenPrincipal;
+
+    internal static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }
