@@ -41,7 +41,9 @@ public sealed class ScoreGrainsOptions
     };
 
     /// <summary>
-    /// Journal mode: snapshot a subject after this many signals since its last snapshot, and on deactivation.
+    /// Journal mode: snapshot a subject after this many signals since its last snapshot, and when it deactivates idle
+    /// (not when shed under memory pressure or when the silo stops: the next activation replays the journal after the
+    /// snapshot instead; see <c>SubjectGrain.SnapshotsOnDeactivation</c>).
     /// Deliberately no timer: one snapshot per subject per interval is one commit each, and at 100k active
     /// subjects that alone used the whole write capacity. Replay after a snapshot is at most this many rows.
     /// </summary>

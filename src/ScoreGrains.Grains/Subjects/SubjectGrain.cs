@@ -137,11 +137,19 @@ internal sealed class SubjectGrain(
             services.BandTally.Deactivated(_kind, band);
         }
 
-        if (Mode == PersistenceMode.Journal && _sinceSnapshot > 0)
+        if (Mode == PersistenceMode.Journal && _sinceSnapshot > 0 && SnapshotsOnDeactivation(reason.ReasonCode))
         {
             await SnapshotAsync(0);
         }
     }
+
+    // The journal holds every acknowledged signal and the next activation replays what followed the last snapshot (in
+    // the activation's shared round trip), so a deactivation that has to be quick writes none: shedding under memory
+    // pressure (a write per shed subject, hundreds of thousands at 5-8k/s, would hold the memory it is meant to free for
+    // minutes) and a silo stopping (every active subject at once, racing the host's shutdown timeout). An idle subject
+    // leaving on its own, one at a time, still writes its snapshot, so its next activation reads one row.
+    private static bool SnapshotsOnDeactivation(DeactivationReasonCode reason) =>
+        reason is not (DeactivationReasonCode.HighMemoryPressure or DeactivationReasonCode.ShuttingDown);
 
     // Called directly (a .NET caller of ISubjectGrain), the subject counts the outcomes it answers; called by the ingest
     // grain (with a ticket), the ingest grain does, as only it knows how a handed-over commit ended.

@@ -102,6 +102,52 @@ public sealed class JournalModeTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task StoppingWritesNoSnapshotAnIdleDeactivationDoesAndBothReplayBitForBit()
+    {
+        var serviceId = "deactivation-" + Signals.NewId();
+        var id = Signals.NewId();
+        var key = $"citizen/{id}";
+        SubjectScore before;
+
+        var first = await fixture.StartClusterAsync(serviceId);
+        try
+        {
+            var ingest = first.Client.GetGrain<IIngestGrain>(0);
+            foreach (var type in new[] { "bill.paid", "payment.late", "bill.paid" })
+            {
+                await ingest.IngestAsync([Signals.For("citizen", id, type)]);
+            }
+
+            before = await first.Client.GetGrain<ISubjectGrain>(key).GetScoreAsync();
+        }
+        finally
+        {
+            await StopAsync(first);
+        }
+
+        // A graceful stop deactivates every subject as ShuttingDown: the journal holds the signals, so no snapshot.
+        Assert.Null(await SnapshotPositionAsync(serviceId, key));
+
+        var second = await fixture.StartClusterAsync(serviceId);
+        try
+        {
+            var replayed = await second.Client.GetGrain<ISubjectGrain>(key).GetScoreAsync();
+            Assert.Equal(3, replayed.SignalCount);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(before.Score), BitConverter.DoubleToInt64Bits(replayed.Score));
+
+            // Deactivated idle, one subject at a time, it writes its snapshot.
+            await second.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+            Assert.Equal(3, await SnapshotPositionAsync(serviceId, key));
+            var fromSnapshot = await second.Client.GetGrain<ISubjectGrain>(key).GetScoreAsync();
+            Assert.Equal(BitConverter.DoubleToInt64Bits(before.Score), BitConverter.DoubleToInt64Bits(fromSnapshot.Score));
+        }
+        finally
+        {
+            await StopAsync(second);
+        }
+    }
+
+    [Fact]
     public async Task ARetryOfASignalOutsideTheRecentWindowIsStillADuplicate()
     {
         var settings = new Dictionary<string, string> { ["ScoreGrains:DeduplicationWindow"] = "2" };

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ScoreGrains.Contracts;
 using ScoreGrains.Postgres.Rights;
@@ -147,9 +148,12 @@ public sealed class DisputeTests(ClusterFixture fixture) : SiloHttpTest(fixture)
             expected = await ReadAsync(silo.Http, twin, "company");
             retracted = await ReadAsync(silo.Http, id, "company");
             AssertSameScore(expected, retracted);
+
+            // Deactivated idle, the subject writes a snapshot that holds the retraction (stopping would write none).
+            await silo.Host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         }
 
-        // Stopping wrote a snapshot that holds the retraction: the next activation starts from it.
+        // The next activation starts from that snapshot.
         await using (var silo = await StartAsync(database))
         {
             AssertSameScore(expected, await ReadAsync(silo.Http, id, "company"));
