@@ -30,10 +30,13 @@ namespace ScoreGrains.Grains.Subjects;
 /// (<see cref="CommitHandoff"/>), which acknowledges nothing before that commit completes.
 /// </remarks>
 [Reentrant]
-internal sealed class SubjectGrain(
-    [PersistentState(StorageNames.SubjectState, StorageNames.Subjects)] IPersistentState<SubjectState> state,
-    SubjectServices services) : Grain, ISubjectGrain, ISubjectIngestGrain, IRemindable
+internal sealed class SubjectGrain(SubjectServices services) : Grain, ISubjectGrain, ISubjectIngestGrain, IRemindable
 {
+    // The subject's stored state and its row's ETag, read and written through the subject storage directly rather than
+    // through a [PersistentState]: that wrapper, the grain lifecycle it joins and its migration entry held ~350 B per
+    // active subject (loadtests/README.md, heap per subject), and a subject needs only the state and the ETag.
+    private SubjectState _state = null!;
+    private string? _etag;
     private readonly AppendGate _gate = new();
     private string _key = "";
     // The kind's one shared string when the key spells it so (it always does from the API), not a copy per subject.
@@ -75,7 +78,7 @@ internal sealed class SubjectGrain(
     // How many of this subject's disputes are open, read on the first read that needs it; only this grain changes it.
     private int? _openDisputes;
 
-    private ScoreSheet Sheet => state.State.Sheet!;
+    private ScoreSheet Sheet => _state.Sheet!;
 
     // The id part of the key, made only for a crossing or a watcher's change rather than kept per subject.
     private string SubjectId => SubjectKey.Parse(_key).Id;
@@ -94,13 +97,15 @@ internal sealed class SubjectGrain(
             throw new ArgumentException($"Unknown subject kind '{kindText}' in grain key '{_key}'.");
         }
 
+        await ReadStateAsync();
+
         _kind = string.Equals(kindText, SubjectKinds.ToKey(kind), StringComparison.Ordinal) ? SubjectKinds.ToKey(kind) : kindText;
 
         _subjectKind = kind;
 
         _model = services.Models.For(kind);
-        var snapshot = state.State.Sheet is not null;
-        if (state.State.Sheet is { } stored && stored.ModelVersion != _model.Version)
+        var snapshot = _state.Sheet is not null;
+        if (_state.Sheet is { } stored && stored.ModelVersion != _model.Version)
         {
             if (Mode != PersistenceMode.Journal)
             {
@@ -109,18 +114,18 @@ internal sealed class SubjectGrain(
             }
 
             // A new model version: rescore from the whole journal.
-            state.State = new SubjectState { ReadTook = state.State.ReadTook };
+            _state = new SubjectState { ReadTook = _state.ReadTook };
             snapshot = false;
         }
 
-        state.State.Sheet ??= ScoreSheet.Start(_model);
-        var storageTime = state.State.ReadTook;
+        _state.Sheet ??= ScoreSheet.Start(_model);
+        var storageTime = _state.ReadTook;
         if (Mode == PersistenceMode.Journal)
         {
             var replayStarted = Stopwatch.GetTimestamp();
             await ReplayJournalAsync(cancellationToken);
             storageTime += Stopwatch.GetElapsedTime(replayStarted);
-            _verifyForgotten = state.State.RecentSignalIds.HorizonTicks != 0;
+            _verifyForgotten = _state.RecentSignalIds.HorizonTicks != 0;
         }
 
         services.Metrics.CountActivation(ActivationSourceOf(snapshot, replayed: _sinceSnapshot > 0), storageTime);
@@ -186,7 +191,7 @@ internal sealed class SubjectGrain(
                 {
                     // The position moves with the fold (the next call's entries follow these); a snapshot is only
                     // taken with nothing in flight, so the position it stores is committed.
-                    state.State.JournalPosition += fold.Entries.Count;
+                    _state.JournalPosition += fold.Entries.Count;
                     var append = services.Journal.AppendAsync(
                         fold.Entries, fold.Crossings ?? [], _lastAppend is { IsCompleted: false } previous ? previous : null, _forgetCommitted ??= ForgetCommitted);
                     _lastAppend = append;
@@ -256,9 +261,9 @@ internal sealed class SubjectGrain(
             }
 
             _model = model;
-            state.State = new SubjectState { Sheet = ScoreSheet.Start(model) };
+            _state = new SubjectState { Sheet = ScoreSheet.Start(model) };
             await ReplayJournalAsync(CancellationToken.None);
-            _verifyForgotten = state.State.RecentSignalIds.HorizonTicks != 0;
+            _verifyForgotten = _state.RecentSignalIds.HorizonTicks != 0;
             if (_talliedBand is { } band && band != Sheet.Band)
             {
                 services.BandTally.Crossed(_kind, band, Sheet.Band);
@@ -286,7 +291,7 @@ internal sealed class SubjectGrain(
                 fold = FoldSignals(signals, HashIds(signals), EmptySet);
                 if (fold.Entries.Count > 0)
                 {
-                    await state.WriteStateAsync();
+                    await WriteStateAsync();
                 }
             }
             catch (Exception exception)
@@ -385,7 +390,7 @@ internal sealed class SubjectGrain(
         for (var i = 0; i < signals.Count; i++)
         {
             var signal = signals[i];
-            if (state.State.RecentSignalIds.Contains(ids[i]) || recorded.Contains(signal.SignalId))
+            if (_state.RecentSignalIds.Contains(ids[i]) || recorded.Contains(signal.SignalId))
             {
                 fold.Outcomes[i] = new SignalOutcome(signal.SignalId, SignalStatus.Duplicate, Score: Sheet.Score, Band: Sheet.Band);
                 continue;
@@ -400,9 +405,9 @@ internal sealed class SubjectGrain(
             }
 
             var effect = ScoringEngine.Apply(_model, Sheet, scoring);
-            state.State.RecentSignalIds.Add(signal.SignalId, ids[i], occurredAt, services.Options.DeduplicationWindow);
+            _state.RecentSignalIds.Add(signal.SignalId, ids[i], occurredAt, services.Options.DeduplicationWindow);
             var entry = new JournalEntry(
-                _key, state.State.JournalPosition + fold.Entries.Count + 1, signal.SignalId, signal.Type, signal.Value, occurredAt,
+                _key, _state.JournalPosition + fold.Entries.Count + 1, signal.SignalId, signal.Type, signal.Value, occurredAt,
                 signal.Source, effect.ScoreBefore, effect.ScoreAfter, effect.BandBefore, effect.BandAfter, _model.Version, now);
             fold.Entries.Add(entry);
             if (effect.CrossedBand)
@@ -550,7 +555,7 @@ internal sealed class SubjectGrain(
         try
         {
             ThrowIfAheadOfStorage();
-            if (state.State.Retracted?.Contains(signalId) == true)
+            if (_state.Retracted?.Contains(signalId) == true)
             {
                 throw new InvalidOperationException($"Signal {signalId} of {_key} was already retracted after a dispute; it no longer counts.");
             }
@@ -609,7 +614,7 @@ internal sealed class SubjectGrain(
             }
 
             // A retraction journaled by an earlier attempt whose row update failed is not journaled twice.
-            if (outcome == DisputeStatus.Retracted && state.State.Retracted?.Contains(row.SignalId) != true)
+            if (outcome == DisputeStatus.Retracted && _state.Retracted?.Contains(row.SignalId) != true)
             {
                 retraction = await RetractAsync(row, now);
             }
@@ -640,7 +645,7 @@ internal sealed class SubjectGrain(
     /// </summary>
     private async Task<FoldedSignals> RetractAsync(DisputeRow dispute, DateTimeOffset now)
     {
-        var retracted = new HashSet<string>(state.State.Retracted ?? [], StringComparer.Ordinal) { dispute.SignalId };
+        var retracted = new HashSet<string>(_state.Retracted ?? [], StringComparer.Ordinal) { dispute.SignalId };
         var (sheet, all) = await FoldJournalAsync(_model, retracted, DateTimeOffset.MaxValue);
         var fold = await JournalOwnEntryAsync(
             JournalFold.RetractionId(dispute.SignalId), JournalFold.RetractionType, now, "dispute:" + dispute.Id.ToString(), sheet, now,
@@ -650,7 +655,7 @@ internal sealed class SubjectGrain(
                 entry.ScoreAfter - entry.ScoreBefore,
                 dispute.SignalId,
                 dispute.SignalType));
-        state.State.Retracted = new HashSet<string>(all, StringComparer.Ordinal);
+        _state.Retracted = new HashSet<string>(all, StringComparer.Ordinal);
         _expiriesChecked = -1; // its adverse record may have been the one the reminder waits for
         services.Logger.LogInformation("{Subject}: signal {SignalId} retracted after dispute {DisputeId}; score {Before} -> {After}", _key, dispute.SignalId, dispute.Id, fold.Entries[0].ScoreBefore, fold.Entries[0].ScoreAfter);
         return fold;
@@ -665,7 +670,7 @@ internal sealed class SubjectGrain(
         string signalId, string type, DateTimeOffset occurredAt, string source, ScoreSheet sheet, DateTimeOffset now, Func<JournalEntry, ScoreReason> cause)
     {
         var entry = new JournalEntry(
-            _key, state.State.JournalPosition + 1, signalId, type, null, occurredAt, source,
+            _key, _state.JournalPosition + 1, signalId, type, null, occurredAt, source,
             Sheet.Score, sheet.Score, Sheet.Band, sheet.Band, _model.Version, now);
         var fold = new FoldedSignals { Outcomes = [], Entries = [entry], CrossingSequences = [] };
         if (!string.Equals(entry.BandBefore, entry.BandAfter, StringComparison.Ordinal))
@@ -685,8 +690,8 @@ internal sealed class SubjectGrain(
             throw;
         }
 
-        state.State.Sheet = sheet;
-        state.State.JournalPosition = entry.Seq;
+        _state.Sheet = sheet;
+        _state.JournalPosition = entry.Seq;
         _sinceSnapshot++;
         return fold;
     }
@@ -726,7 +731,7 @@ internal sealed class SubjectGrain(
             PublishChanges(fold);
         }
 
-        state.State.ExpiryReminderAtTicks = 0;
+        _state.ExpiryReminderAtTicks = 0;
         _expiriesChecked = -1;
         if (ExpiryNeedingReminder() is var next and not 0)
         {
@@ -778,7 +783,7 @@ internal sealed class SubjectGrain(
 
         _expiriesChecked = signature;
         var next = NextBandMovingExpiry(_model, Sheet);
-        var set = state.State.ExpiryReminderAtTicks;
+        var set = _state.ExpiryReminderAtTicks;
         return next != 0 && (set == 0 || next < set) ? next : 0;
     }
 
@@ -808,7 +813,7 @@ internal sealed class SubjectGrain(
             // sets the reminder again. The period is a backstop (a tick lost with its silo comes again a day later).
             var due = dueIn < MinReminderDue ? MinReminderDue : dueIn > MaxReminderDue ? MaxReminderDue : dueIn;
             await this.RegisterOrUpdateReminder(ExpiryReminder, due, TimeSpan.FromDays(1));
-            state.State.ExpiryReminderAtTicks = atTicks;
+            _state.ExpiryReminderAtTicks = atTicks;
         }
         catch (Exception exception)
         {
@@ -883,7 +888,7 @@ internal sealed class SubjectGrain(
         }
 
         List<string>? uncertain = null;
-        var window = state.State.RecentSignalIds;
+        var window = _state.RecentSignalIds;
         for (var i = 0; i < signals.Count; i++)
         {
             var signal = signals[i];
@@ -907,24 +912,24 @@ internal sealed class SubjectGrain(
             if (JournalFold.RetractedBy(entry) is { } retracted)
             {
                 // The retracted signal may be folded in the snapshot: fold the whole journal again without it, below.
-                refold |= (state.State.Retracted ??= new HashSet<string>(StringComparer.Ordinal)).Add(retracted);
+                refold |= (_state.Retracted ??= new HashSet<string>(StringComparer.Ordinal)).Add(retracted);
             }
             else
             {
-                JournalFold.Apply(_model, Sheet, entry, state.State.Retracted);
+                JournalFold.Apply(_model, Sheet, entry, _state.Retracted);
                 if (!JournalFold.IsOwn(entry))
                 {
-                    state.State.RecentSignalIds.Add(entry.SignalId, SignalIdWindow.Hash(entry.SignalId), entry.OccurredAt, services.Options.DeduplicationWindow);
+                    _state.RecentSignalIds.Add(entry.SignalId, SignalIdWindow.Hash(entry.SignalId), entry.OccurredAt, services.Options.DeduplicationWindow);
                 }
             }
 
-            state.State.JournalPosition = entry.Seq;
+            _state.JournalPosition = entry.Seq;
             replayed++;
         }
 
         if (refold)
         {
-            state.State.Sheet = (await FoldJournalAsync(_model, state.State.Retracted!, DateTimeOffset.MaxValue)).Sheet;
+            _state.Sheet = (await FoldJournalAsync(_model, _state.Retracted!, DateTimeOffset.MaxValue)).Sheet;
         }
 
         _sinceSnapshot = replayed;
@@ -936,10 +941,10 @@ internal sealed class SubjectGrain(
     /// </summary>
     private async IAsyncEnumerable<JournalEntry> ReadJournalAfterPositionAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var after = state.State.JournalPosition;
-        if (state.State.ReadTail is { } read)
+        var after = _state.JournalPosition;
+        if (_state.ReadTail is { } read)
         {
-            state.State.ReadTail = null;
+            _state.ReadTail = null;
             if (read.AfterSeq == after)
             {
                 foreach (var entry in read.Entries)
@@ -969,6 +974,38 @@ internal sealed class SubjectGrain(
         _ => ActivationSource.None,
     };
 
+    private async Task ReadStateAsync()
+    {
+        var stored = new GrainState<SubjectState>();
+        try
+        {
+            await services.StateStorage.ReadStateAsync(StorageNames.SubjectState, this.GetGrainId(), stored);
+        }
+        catch (Exception exception) when (exception is not OrleansException)
+        {
+            // As Orleans' own state bridge does: the caller of a subject whose activation failed sees an OrleansException.
+            throw new OrleansException($"Reading the stored state of {_key} failed: {exception.Message}", exception);
+        }
+
+        _state = stored.State ?? new SubjectState();
+        _etag = stored.ETag;
+    }
+
+    private async Task WriteStateAsync()
+    {
+        var stored = new GrainState<SubjectState>(_state, _etag!);
+        try
+        {
+            await services.StateStorage.WriteStateAsync(StorageNames.SubjectState, this.GetGrainId(), stored);
+        }
+        catch (Exception exception) when (exception is not OrleansException)
+        {
+            throw new OrleansException($"Writing the stored state of {_key} failed: {exception.Message}", exception);
+        }
+
+        _etag = stored.ETag;
+    }
+
     /// <summary>Writes a snapshot when at least <paramref name="due"/> signals were committed since the last one.</summary>
     private async Task SnapshotAsync(int due)
     {
@@ -982,7 +1019,7 @@ internal sealed class SubjectGrain(
                 return;
             }
 
-            await state.WriteStateAsync();
+            await WriteStateAsync();
             _sinceSnapshot = 0;
             _snapshotAt = services.Time.GetTimestamp();
         }

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using ScoreGrains.Grains.Hosting;
 using ScoreGrains.Grains.Ingest;
 using ScoreGrains.Grains.Models;
@@ -29,6 +31,7 @@ internal sealed class SubjectServices(
     ScoreGrainsMetrics metrics,
     CommitHandoff handoff,
     SnapshotPause snapshotPause,
+    [FromKeyedServices(StorageNames.Subjects)] IGrainStorage stateStorage,
     ILogger<SubjectGrain> logger)
 {
     public ActiveModels Models { get; } = models;
@@ -58,6 +61,9 @@ internal sealed class SubjectServices(
     public CommitHandoff Handoff { get; } = handoff;
 
     public SnapshotPause SnapshotPause { get; } = snapshotPause;
+
+    /// <summary>The subject storage (<see cref="SubjectStateStorage"/>): snapshots read at activation and written.</summary>
+    public IGrainStorage StateStorage { get; } = stateStorage;
 
     public ILogger<SubjectGrain> Logger { get; } = logger;
 }
