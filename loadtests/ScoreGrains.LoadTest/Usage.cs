@@ -30,7 +30,7 @@ internal static class Usage
             Journal:  --mode journal-vs-baseline  --compare per-signal,journal,memory,copy  --fixed-rate R (default: half the per-signal max)
                       --journal-start-rate R (default: --rate)  --saturate-at-rows N  --copy-connections 2  --copy-batches 500,5000
                       --mode journal-size  --count ROWS  --subjects N  --replay-samples 1000  --index-after-load  --cluster-after-load
-            Spread:   --mode spread  --subjects 1m (<= 10m)  --spread-few 3000  --spread-targets http,inprocess  --step-duration 20s (each stage)  --url (a running silo instead of one started)
+            Spread:   --mode spread  --subjects 1m (<= 10m)  --spread-few 3000  --spread-few-duration (default: --step-duration)  --spread-targets http,inprocess  --step-duration 20s (each stage)  --url (a running silo instead of one started)
                       journal-vs-baseline: --spread-subjects 1m (its second workload beside Zipf; 0: off)  --spread-few 3000
             Cluster:  --mode cluster-scale|cluster-kill  --silos 3  --kill-at 20s (silo processes on an embedded PostgreSQL, started by the tool)
             Measure:  --activate (every subject once first)  --activate-batch 40  --check  --yardstick  --yardstick-duration 10s  --measure-memory  --compare-rate R (generator)

@@ -118,9 +118,17 @@ public sealed class SpreadTests
     [InlineData("--spread-few", "0")]
     [InlineData("--connection-string", "Host=127.0.0.1")]
     [InlineData("--step-duration", "0s")]
+    [InlineData("--spread-few-duration", "0s")]
     public void ASpreadThatCannotRunAsAskedIsRefused(string option, string value)
     {
         Assert.Throws<OptionsException>(() => OptionsParser.Parse(["--scenario", "spread", option, value]));
+    }
+
+    [Fact]
+    public void TheFewSubjectsStageRunsAsLongAsTheStepUnlessGivenItsOwnDuration()
+    {
+        Assert.Null(OptionsParser.Parse(["--scenario", "spread"]).SpreadFewDuration);
+        Assert.Equal(TimeSpan.FromSeconds(30), OptionsParser.Parse(["--scenario", "spread", "--spread-few-duration", "30s"]).SpreadFewDuration);
     }
 
     [Fact]

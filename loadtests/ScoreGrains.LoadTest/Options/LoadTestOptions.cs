@@ -186,6 +186,9 @@ public sealed class LoadTestOptions
     /// <summary>Spread and the journal benchmark: the few subjects the spread workload is compared with (all active first).</summary>
     public long SpreadFew { get; set; } = 3_000;
 
+    /// <summary>Spread: how long the few subjects' stage runs; null for <see cref="StepDuration"/> (a 10M run wants its many stage long and this one short).</summary>
+    public TimeSpan? SpreadFewDuration { get; set; }
+
     /// <summary>
     /// Journal benchmark: the many subjects of its second workload, spread traffic (uniform, fresh ids) beside Zipf, on
     /// the journal's and the in-memory silo (0: off). The spread scenario itself takes <see cref="Subjects"/>.

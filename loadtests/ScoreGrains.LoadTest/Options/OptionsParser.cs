@@ -154,6 +154,7 @@ public static class OptionsParser
             case "copy-batches": o.CopyBatches = [.. V().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(b => (int)Number(name, b))]; break;
             case "spread-targets": o.SpreadTargets = [.. V().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant())]; break;
             case "spread-few": o.SpreadFew = (long)Number(name, V()); break;
+            case "spread-few-duration": o.SpreadFewDuration = Time(name, V()); break;
             case "spread-subjects": o.SpreadSubjects = (long)Number(name, V()); break;
             case "replay-samples": o.ReplaySamples = (int)Number(name, V()); break;
             default: throw new OptionsException($"Unknown option --{name}. Run with --help for the list.");
@@ -197,6 +198,7 @@ public static class OptionsParser
         Require(o.Mode != RunMode.ClusterKill || o.RetryFor > TimeSpan.Zero, "cluster-kill needs --retry-for above zero: its producers retry what the killed silo did not acknowledge.");
         Require(o.SpreadTargets.Count > 0 && o.SpreadTargets.All(t => t is "http" or "inprocess"), "--spread-targets takes http and inprocess, comma-separated.");
         Require(o.SpreadFew is >= 1 and <= 10_000_000, "--spread-few must be between 1 and 10,000,000.");
+        Require(o.SpreadFewDuration is null || o.SpreadFewDuration > TimeSpan.Zero, "--spread-few-duration must be positive.");
         Require(o.SpreadSubjects is >= 0 and <= 10_000_000, "--spread-subjects must be between 0 (off) and 10,000,000.");
         Require(o.Mode != RunMode.Spread || o.ConnectionString is null,
             "spread starts its own embedded PostgreSQL for each silo (or sends to the silo at --url): no --connection-string.");

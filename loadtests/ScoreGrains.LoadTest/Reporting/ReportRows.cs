@@ -265,6 +265,12 @@ public static class ReportRows
         {
             rows.Add(($"{label}: spread {Spread.SpreadWorkload.Count(pair.Many.Subjects)} / {Spread.SpreadWorkload.Count(pair.Few.Subjects)}", F($"{ratio:P0} (target >= 50%)")));
         }
+
+        if (pair.ManyPerEmptyCall is { } many && pair.FewPerEmptyCall is { } few)
+        {
+            rows.Add(($"{label}: spread per empty grain call", F($"{Spread.SpreadWorkload.Count(pair.Many.Subjects)}: {many:0.00}x {pair.EmptyCallsMany:N0} calls/s over as many grains (target >= 0.8x in memory mode); ")
+                + F($"{Spread.SpreadWorkload.Count(pair.Few.Subjects)}: {few:0.00}x {pair.EmptyCallsFew:N0} calls/s")));
+        }
     }
 
     public static IReadOnlyList<string> Phase(PhaseResult p) =>

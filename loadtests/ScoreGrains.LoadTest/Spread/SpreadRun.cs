@@ -74,6 +74,8 @@ public sealed class SpreadRun(LoadTestOptions options, string runId, SignalCatal
         await using var target = new InProcessTarget(options, prefix);
         await target.StartAsync(token);
         using var siloSide = new SiloSide(target.HttpAddress, target.DataDirectory, inThisProcess: true);
-        return await _workload.RunAsync("in process", options.Persistence, target, siloSide, prefix, options.SpreadFew, options.Subjects, options.StepDuration, token);
+        var yardstick = target.Grains is { } grains ? new SpreadYardstick(grains, log) : null;
+        return await _workload.RunAsync(
+            "in process", options.Persistence, target, siloSide, prefix, options.SpreadFew, options.Subjects, options.StepDuration, token, yardstick);
     }
 }

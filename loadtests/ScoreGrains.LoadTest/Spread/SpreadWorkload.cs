@@ -24,16 +24,30 @@ public sealed class SpreadWorkload(LoadTestOptions options, SignalCatalog catalo
         return (producer, clock) => new SignalGenerator(space, picker, catalog, prefix, producer, clock, options.LateShare, options.Seed);
     }
 
-    /// <summary>Both stages on <paramref name="target"/>: <paramref name="few"/> subjects, then <paramref name="many"/>, each for <paramref name="stretch"/>.</summary>
+    /// <summary>
+    /// Both stages on <paramref name="target"/>: <paramref name="few"/> subjects, then <paramref name="many"/>, each for
+    /// <paramref name="stretch"/> (the few, <c>--spread-few-duration</c> when given). With a <paramref name="yardstick"/>, its empty calls over as many grains come first,
+    /// so the spread stages run on the heap those grains hold: the ratio to them errs against the spread.
+    /// </summary>
     public async Task<SpreadPair> RunAsync(
-        string name, string persistence, ILoadTarget target, SiloSide silo, string prefix, long few, long many, TimeSpan stretch, CancellationToken token)
+        string name, string persistence, ILoadTarget target, SiloSide silo, string prefix, long few, long many, TimeSpan stretch, CancellationToken token,
+        SpreadYardstick? yardstick = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        var fewStage = await StageAsync(name, target, silo, prefix + "f", few, activateFirst: true, stretch, token);
+        var fewStretch = options.SpreadFewDuration ?? stretch;
+        double? emptyFew = null, emptyMany = null;
+        if (yardstick is not null)
+        {
+            emptyFew = await yardstick.CallsPerSecondAsync($"{name} yardstick {Count(few)}", few, activateFirst: true, fewStretch, token);
+            emptyMany = await yardstick.CallsPerSecondAsync($"{name} yardstick {Count(many)}", many, activateFirst: false, stretch, token);
+        }
+
+        var fewStage = await StageAsync(name, target, silo, prefix + "f", few, activateFirst: true, fewStretch, token);
         var manyStage = await StageAsync(name, target, silo, prefix + "m", many, activateFirst: false, stretch, token);
-        var pair = new SpreadPair(name, persistence, fewStage, manyStage);
+        var pair = new SpreadPair(name, persistence, fewStage, manyStage) { EmptyCallsFew = emptyFew, EmptyCallsMany = emptyMany };
         log(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {many:N0} subjects {manyStage.Phase.AckedPerSecond:N0}/s = {pair.Ratio:P0} of {few:N0} subjects {fewStage.Phase.AckedPerSecond:N0}/s"));
+            $"{name}: {many:N0} subjects {manyStage.Phase.AckedPerSecond:N0}/s = {pair.Ratio:P0} of {few:N0} subjects {fewStage.Phase.AckedPerSecond:N0}/s")
+            + (pair.ManyPerEmptyCall is { } perCall ? string.Create(CultureInfo.InvariantCulture, $"; {perCall:0.00}x an empty grain call over as many grains") : ""));
         return pair;
     }
 
