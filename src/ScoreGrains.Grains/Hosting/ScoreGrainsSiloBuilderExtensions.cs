@@ -47,7 +47,6 @@ public static class ScoreGrainsSiloBuilderExtensions
             collection.MemoryUsageLimitPercentage = settings.MemoryLimitPercent;
             collection.MemoryUsageTargetPercentage = Math.Min(settings.MemoryTargetPercent, settings.MemoryLimitPercent - 1);
         });
-        silo.Services.AddHostedService<SheddingCollectionPacer>();
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(sp => new ActiveModels(ModelCatalog.LoadDirectory(
             Path.Combine(AppContext.BaseDirectory, sp.GetRequiredService<IOptions<ScoreGrainsOptions>>().Value.ModelsDirectory))));

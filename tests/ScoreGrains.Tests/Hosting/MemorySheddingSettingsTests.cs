@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using ScoreGrains.Grains.Hosting;
 using ScoreGrains.Grains.Subjects;
 using ScoreGrains.Silo.Hosting;
 using ScoreGrains.Tests.Infrastructure;
@@ -24,7 +22,6 @@ public sealed class MemorySheddingSettingsTests(ClusterFixture fixture)
         Assert.Equal(65, collection.MemoryUsageLimitPercentage);
         Assert.Equal(55, collection.MemoryUsageTargetPercentage);
         Assert.Equal(TimeSpan.FromMinutes(15), collection.ClassSpecificCollectionAge[typeof(SubjectGrain).FullName!]);
-        Assert.Single(silo.Services.GetServices<IHostedService>().OfType<SheddingCollectionPacer>());
     }
 
     [Fact]
@@ -41,14 +38,4 @@ public sealed class MemorySheddingSettingsTests(ClusterFixture fixture)
         Assert.Equal(39, collection.MemoryUsageTargetPercentage);
         Assert.Equal(TimeSpan.FromMinutes(2), collection.ClassSpecificCollectionAge[typeof(SubjectGrain).FullName!]);
     }
-
-    [Theory]
-    [InlineData(0.70f, 65, 7, 7, true)]  // over the limit, no gen2 since the last poll
-    [InlineData(0.70f, 65, 8, 7, false)] // over the limit, but a gen2 ran: Orleans can shed on it
-    [InlineData(0.60f, 65, 7, 7, false)] // under the limit
-    [InlineData(0.65f, 65, 7, 7, false)] // at the limit: Orleans sheds only above it
-    [InlineData(0.30f, 25, 0, 0, true)]  // no gen2 yet at all: Orleans cannot shed until one runs
-    public void AGen2IsStartedOnlyWhenMemoryIsOverTheLimitAndNoneRanSinceTheLastPoll(
-        float usage, double limitPercent, int gen2Count, int gen2CountAtLastPoll, bool expected) =>
-        Assert.Equal(expected, SheddingCollectionPacer.NeedsGen2(usage, limitPercent, gen2Count, gen2CountAtLastPoll));
 }
