@@ -12,7 +12,7 @@ namespace ScoreGrains.LoadTest.Tests;
 
 /// <summary>
 /// The load tester's several-silo HTTP target against two scripted loopback endpoints that speak the ingest API's
-/// shape (200, or 503 with per-item outcomes): what it resends, where, and what it reports.
+/// shape (200, 503 with per-item outcomes, or a 503 problem for the whole batch): what it resends, where, and what it reports.
 /// </summary>
 public sealed class RoundRobinTargetTests : IAsyncLifetime
 {
@@ -94,6 +94,24 @@ public sealed class RoundRobinTargetTests : IAsyncLifetime
         Assert.Equal(0, target.Retries.RetriedItems);
     }
 
+    [Fact]
+    public async Task AWholeBatch503ProblemIsAnUnknownOutcomeNamingTheProblemAndIsRetriedOnTheNextSilo()
+    {
+        _first.ClusterTimeout = true;
+        await using (var single = new HttpTarget(_first.Address, 4))
+        {
+            var unknown = await Assert.ThrowsAsync<HttpRequestException>(() => single.SendAsync(Batch(2)));
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, unknown.StatusCode);
+            Assert.Contains("The cluster could not answer in time", unknown.Message);
+        }
+
+        await using var target = Target(TimeSpan.FromSeconds(10));
+        var result = await target.SendAsync(Batch(2));
+
+        Assert.All(result.Outcomes, o => Assert.Equal(SignalStatus.Applied, o.Status));
+        Assert.Equal(2, _second.Received.Count);
+    }
+
     private RoundRobinTarget Target(TimeSpan retryFor, ClusterLedger? ledger = null) =>
         new([new HttpTarget(_first.Address, 4), new HttpTarget(_second.Address, 4)], retryFor, ledger);
 
@@ -120,6 +138,9 @@ public sealed class RoundRobinTargetTests : IAsyncLifetime
 
         public bool ServerError { get; set; }
 
+        /// <summary>Answer as the silo does when the cluster did not answer in time: a 503 problem, no outcomes.</summary>
+        public bool ClusterTimeout { get; set; }
+
         public IReadOnlyList<string> Received => [.. _received];
 
         public async Task StartAsync()
@@ -135,6 +156,11 @@ public sealed class RoundRobinTargetTests : IAsyncLifetime
                 if (ServerError)
                 {
                     return Results.Problem("boom", statusCode: 500);
+                }
+
+                if (ClusterTimeout)
+                {
+                    return Results.Problem(title: "The cluster could not answer in time; retry the same batch.", statusCode: 503);
                 }
 
                 foreach (var signal in batch)

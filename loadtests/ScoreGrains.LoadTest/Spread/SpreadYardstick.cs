@@ -24,27 +24,12 @@ public sealed class SpreadYardstick(IGrainFactory grains, Action<string> log)
         _nextBase += 1L << 40;
         if (activateFirst)
         {
-            var next = -1L;
-            await Task.WhenAll(Enumerable.Range(0, InFlight).Select(_ => Task.Run(async () =>
-            {
-                for (var n = Interlocked.Increment(ref next); n < grainCount && !token.IsCancellationRequested; n = Interlocked.Increment(ref next))
-                {
-                    await grains.GetGrain<IEmptyGrain>(keyBase + n).PingAsync();
-                }
-            }, CancellationToken.None)));
+            await ClosedLoop.RunAsync(n => grains.GetGrain<IEmptyGrain>(keyBase + n).PingAsync(), InFlight, grainCount, TimeSpan.MaxValue, token);
         }
 
-        long calls = 0;
         var started = Stopwatch.GetTimestamp();
-        var stopAt = started + (long)(stretch.TotalSeconds * Stopwatch.Frequency);
-        await Task.WhenAll(Enumerable.Range(0, InFlight).Select(_ => Task.Run(async () =>
-        {
-            while (Stopwatch.GetTimestamp() < stopAt && !token.IsCancellationRequested)
-            {
-                await grains.GetGrain<IEmptyGrain>(keyBase + Random.Shared.NextInt64(grainCount)).PingAsync();
-                Interlocked.Increment(ref calls);
-            }
-        }, CancellationToken.None)));
+        var calls = await ClosedLoop.RunAsync(
+            _ => grains.GetGrain<IEmptyGrain>(keyBase + Random.Shared.NextInt64(grainCount)).PingAsync(), InFlight, long.MaxValue, stretch, token);
         var rate = calls / Stopwatch.GetElapsedTime(started).TotalSeconds;
         log(string.Create(CultureInfo.InvariantCulture, $"{label}: {rate:N0} empty grain calls/s over {grainCount:N0} grains, uniformly random, {InFlight} in flight"));
         return rate;

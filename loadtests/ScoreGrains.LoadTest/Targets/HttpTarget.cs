@@ -51,15 +51,22 @@ public sealed class HttpTarget(Uri baseAddress, int connections) : ILoadTarget
         using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(list, LoadTestJson.Default.ListSignalInput));
         content.Headers.ContentType = Json;
         using var response = await _http.PostAsync(new Uri("v1/signals", UriKind.Relative), content);
-        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable))
+        // A 503 with per-item outcomes says which items to retry; a 503 problem (the cluster did not answer in time)
+        // carries none: the whole batch's fate is unknown, as with any other error status.
+        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable)
+            || response.Content.Headers.ContentType?.MediaType == "application/problem+json")
         {
             var text = await response.Content.ReadAsStringAsync();
             throw new HttpRequestException($"POST /v1/signals answered {(int)response.StatusCode}: {Shorten(text)}", null, response.StatusCode);
         }
 
         await using var body = await response.Content.ReadAsStreamAsync();
-        var parsed = await JsonSerializer.DeserializeAsync(body, LoadTestJson.Default.HttpIngestResponse)
-            ?? throw new HttpRequestException("POST /v1/signals answered an empty body.");
+        var parsed = await JsonSerializer.DeserializeAsync(body, LoadTestJson.Default.HttpIngestResponse);
+        if (parsed?.Outcomes is null)
+        {
+            throw new HttpRequestException($"POST /v1/signals answered {(int)response.StatusCode} without outcomes.", null, response.StatusCode);
+        }
+
         return new IngestResult(parsed.Outcomes);
     }
 

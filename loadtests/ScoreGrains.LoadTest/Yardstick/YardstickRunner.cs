@@ -93,33 +93,9 @@ public sealed class YardstickRunner(IGrainFactory grains, string runId, string p
             })]);
     }
 
-    private static async Task<long> RunAsync(Func<int, Task> call, int inFlight, TimeSpan duration, bool warm, CancellationToken cancellationToken)
-    {
-        long calls = 0;
-        var next = -1L;
-        var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var workers = Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var n = Interlocked.Increment(ref next);
-                if (warm ? n >= GrainCount : Stopwatch.GetTimestamp() >= stopAt)
-                {
-                    break;
-                }
-
-                try
-                {
-                    await call((int)(n % GrainCount));
-                    Interlocked.Increment(ref calls);
-                }
-                catch (Exception)
-                {
-                    // A failed call does not count; the rate is of successful calls only.
-                }
-            }
-        }, CancellationToken.None));
-        await Task.WhenAll(workers);
-        return calls;
-    }
+    // Warm: each of the grains once. Timed: round the grains for the duration.
+    private static Task<long> RunAsync(Func<int, Task> call, int inFlight, TimeSpan duration, bool warm, CancellationToken cancellationToken) =>
+        warm
+            ? ClosedLoop.RunAsync(n => call((int)n), inFlight, GrainCount, TimeSpan.MaxValue, cancellationToken)
+            : ClosedLoop.RunAsync(n => call((int)(n % GrainCount)), inFlight, long.MaxValue, duration, cancellationToken);
 }
