@@ -89,8 +89,10 @@ public sealed class ScoreGrainsOptions
     /// activations keep arriving between its 5-second polls (12k new subjects/s here, ~30 MB/s), a shed subject's memory
     /// comes back only at the next gen2 collection, and the embedded PostgreSQL shares the machine. At 80, a 10M-subject
     /// spread run took the silo's heap to 20.9 GB of 23 GiB and left the machine 600 MB (loadtests/README.md, run 2gq2wb);
-    /// at 65 it still reached 20.3 GB (run fg7b4d), because Orleans sheds only after a gen2 collection, which a fast-growing
-    /// heap gets rarely: the limit gives room, it does not bound the overshoot.
+    /// at 65 it still reached 20.3 GB (run fg7b4d), and at 50 18.9 GB (run 4tk2f3), because Orleans sheds only after a
+    /// gen2 collection and a shed subject's memory comes back only at the next one, which server GC runs rarely: the
+    /// limit gives room, it does not bound the overshoot. A GC heap hard limit (DOTNET_GCHeapHardLimitPercent) does: the
+    /// percentages are then of it (run 99gx98).
     /// </summary>
     [Range(1, 100)]
     public double MemoryLimitPercent { get; set; } = 65;
