@@ -466,11 +466,19 @@ internal sealed class SubjectGrain(SubjectServices services) : Grain, ISubjectGr
         {
             return _openDisputes ??= await services.Disputes.CountOpenAsync(_key, null);
         }
-        catch (NpgsqlException exception)
+        catch (NpgsqlException exception) when (exception.IsTransient)
         {
-            throw new SubjectUnavailableException($"{_key} cannot read its disputes now ({exception.Message}); retry.");
+            throw DatabaseUnavailable("read its disputes", exception);
         }
     }
+
+    /// <summary>
+    /// A database this subject cannot reach now, as the typed, retryable error its callers get on any silo: an
+    /// <see cref="NpgsqlException"/> does not cross silos (Orleans has no codec for it; the caller got a
+    /// CodecNotFoundException), so it is not passed on as the inner exception either. HTTP answers it with 503.
+    /// </summary>
+    private SubjectUnavailableException DatabaseUnavailable(string what, NpgsqlException exception) =>
+        new($"{_key} cannot {what} now: the database is unavailable ({exception.Message}); retry.");
 
     public async Task<SubjectScore> GetScoreAsync(DateTimeOffset asOf)
     {
@@ -489,8 +497,15 @@ internal sealed class SubjectGrain(SubjectServices services) : Grain, ISubjectGr
         await EnterExclusiveAsync();
         _gate.ExitExclusive();
         var model = _model;
-        var (sheet, _) = await FoldJournalAsync(model, EmptySet, ToJournalPrecision(asOf));
-        return ToSubjectScore(model, AsOf(model, sheet, asOf)) with { OpenDisputes = await services.Disputes.CountOpenAsync(_key, asOf) };
+        try
+        {
+            var (sheet, _) = await FoldJournalAsync(model, EmptySet, ToJournalPrecision(asOf));
+            return ToSubjectScore(model, AsOf(model, sheet, asOf)) with { OpenDisputes = await services.Disputes.CountOpenAsync(_key, asOf) };
+        }
+        catch (NpgsqlException exception) when (exception.IsTransient)
+        {
+            throw DatabaseUnavailable("replay its journal", exception);
+        }
     }
 
     /// <summary>
@@ -576,6 +591,10 @@ internal sealed class SubjectGrain(SubjectServices services) : Grain, ISubjectGr
 
             return new DisputeOpening(row.Row.ToDispute(now), row.Created);
         }
+        catch (NpgsqlException exception) when (exception.IsTransient)
+        {
+            throw DatabaseUnavailable("open a dispute", exception);
+        }
         finally
         {
             _gate.ExitExclusive();
@@ -623,6 +642,10 @@ internal sealed class SubjectGrain(SubjectServices services) : Grain, ISubjectGr
                 ?? throw new InvalidOperationException($"Dispute {disputeId} was resolved meanwhile.");
             _openDisputes = null;
             resolved = closed.ToDispute(now);
+        }
+        catch (NpgsqlException exception) when (exception.IsTransient)
+        {
+            throw DatabaseUnavailable("resolve a dispute", exception);
         }
         finally
         {
@@ -851,9 +874,14 @@ internal sealed class SubjectGrain(SubjectServices services) : Grain, ISubjectGr
         {
             erasure = await services.Eraser.EraseAsync(_key, this.GetGrainId().ToString(), erasedBy);
         }
-        catch (Exception)
+        catch (Exception exception)
         {
             _gate.ExitExclusive(); // nothing was erased (one transaction): the subject goes on as it was
+            if (exception is NpgsqlException { IsTransient: true } unavailable)
+            {
+                throw DatabaseUnavailable("be erased", unavailable);
+            }
+
             throw;
         }
 

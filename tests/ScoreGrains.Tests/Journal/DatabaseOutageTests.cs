@@ -11,7 +11,7 @@ namespace ScoreGrains.Tests.Journal;
 
 /// <summary>PostgreSQL stops under load: no false ack, a bounded 503 with Retry-After (reads too), and recovery by itself.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class DatabaseOutageTests
+public sealed class DatabaseOutageTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task WhilePostgresIsDownIngestionAnswers503AndResumesWhenItReturns()
@@ -43,9 +43,15 @@ public sealed class DatabaseOutageTests
             Assert.Equal((SignalStatus.Failed, "unavailable"), (failed.Status, failed.Code));
 
             // Reads that go to PostgreSQL say so the same way, with a problem body, not a bare 500: directly, or through
-            // a subject that cannot activate (its snapshot is there), or a subject's stream that cannot start for that.
+            // a subject that cannot activate (its snapshot is there), or a subject's stream that cannot start for that,
+            // or an active subject's replay to a past time, or its export (which reads the journal before it streams).
             var inactive = Signals.NewId();
-            foreach (var path in new[] { "/v1/crossings", $"/v1/subjects/citizen/{id}/history", $"/v1/subjects/citizen/{inactive}", $"/v1/subjects/citizen/{inactive}/stream" })
+            var past = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var path in new[]
+            {
+                "/v1/crossings", $"/v1/subjects/citizen/{id}/history", $"/v1/subjects/citizen/{inactive}", $"/v1/subjects/citizen/{inactive}/stream",
+                $"/v1/subjects/citizen/{id}?asOf={past}", $"/v1/subjects/citizen/{id}/export",
+            })
             {
                 using var read = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TimeSpan.FromSeconds(45));
                 Assert.True(read.StatusCode == HttpStatusCode.ServiceUnavailable, $"{path}: {(int)read.StatusCode} {await read.Content.ReadAsStringAsync()}");
@@ -73,6 +79,47 @@ public sealed class DatabaseOutageTests
 
             await database.DisposeAsync();
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task WithoutPostgresAReplayADisputeAndAnErasureReachACallerOnAnotherProcessAsTheTypedRetryableError()
+    {
+        var options = new EmbeddedPostgresOptions
+        {
+            DataDirectory = Path.Combine(Path.GetTempPath(), "scoregrains-outage-" + Guid.NewGuid().ToString("N")), Durable = false, DeleteOnDispose = true,
+        };
+        var database = await EmbeddedPostgres.StartAsync(options, NullLogger.Instance, CancellationToken.None);
+        Orleans.TestingHost.TestCluster? cluster = null;
+        try
+        {
+            await SchemaMigrator.ApplyAsync(database.ConnectionString, Path.Combine(AppContext.BaseDirectory, "cluster-config", "postgres"), NullLogger.Instance, CancellationToken.None);
+            cluster = await fixture.StartClusterAsync("outage-asof-" + Guid.NewGuid().ToString("N")[..8], connectionString: database.ConnectionString);
+            var id = Signals.NewId();
+            var signal = Signals.For("citizen", id, "bill.paid", occurredAt: Signals.Now.AddDays(-1));
+            await cluster.Client.GetGrain<IIngestGrain>(0).IngestAsync([signal]);
+            var subject = cluster.Client.GetGrain<ISubjectGrain>($"citizen/{id}");
+            var past = DateTimeOffset.UtcNow;
+
+            await database.DisposeAsync();
+
+            // The client is another endpoint: the error crosses the wire, and only a type Orleans knows keeps its kind.
+            var replay = await Assert.ThrowsAsync<SubjectUnavailableException>(() => subject.GetScoreAsync(past));
+            Assert.Contains("replay its journal", replay.Message);
+            var dispute = await Assert.ThrowsAsync<SubjectUnavailableException>(() => subject.OpenDisputeAsync(signal.SignalId!, "not mine", "tester"));
+            Assert.Contains("open a dispute", dispute.Message);
+            var erasure = await Assert.ThrowsAsync<SubjectUnavailableException>(() => subject.EraseAsync("tester"));
+            Assert.Contains("be erased", erasure.Message);
+        }
+        finally
+        {
+            if (cluster is not null)
+            {
+                await cluster.StopAllSilosAsync();
+                await cluster.DisposeAsync();
+            }
+
+            await database.DisposeAsync();
         }
     }
 
