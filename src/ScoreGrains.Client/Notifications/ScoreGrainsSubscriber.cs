@@ -38,6 +38,7 @@ public sealed class ScoreGrainsSubscriber(IClusterClient cluster)
     }
 
     /// <summary>A page of the durable feed: up to <paramref name="limit"/> crossings after <paramref name="after"/>.</summary>
+    /// <exception cref="FeedUnavailableException">The feed's database cannot be reached now; retry shortly.</exception>
     public Task<CrossingPage> ReadAsync(long after, int limit = 1_000, CrossingFilter? filter = null) =>
         cluster.GetGrain<ICrossingPageGrain>(0).ReadAsync(after, limit, filter ?? CrossingFilter.All);
 }

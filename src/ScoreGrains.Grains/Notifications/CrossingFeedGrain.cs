@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Utilities;
 using ScoreGrains.Contracts;
 using ScoreGrains.Grains.Observability;
@@ -49,7 +50,14 @@ internal sealed class CrossingFeedGrain(
         if (_subscribers.Count == 0 || _highestRead is null)
         {
             // Nobody was following: start from the feed's end now (every sequence at or below it has committed).
-            _highestRead = await reader.GetLastSequenceAsync(CancellationToken.None);
+            try
+            {
+                _highestRead = await reader.GetLastSequenceAsync(CancellationToken.None);
+            }
+            catch (NpgsqlException exception) when (exception.IsTransient)
+            {
+                throw FeedUnavailableException.ForDatabaseError(exception);
+            }
         }
 
         var after = _highestRead.Value;
@@ -63,7 +71,17 @@ internal sealed class CrossingFeedGrain(
         return Task.CompletedTask;
     }
 
-    public Task WakeAsync() => ReadNewAsync();
+    public async Task WakeAsync()
+    {
+        try
+        {
+            await ReadNewAsync();
+        }
+        catch (NpgsqlException exception) when (exception.IsTransient)
+        {
+            throw FeedUnavailableException.ForDatabaseError(exception);
+        }
+    }
 
     private async Task PollAsync(CancellationToken cancellationToken)
     {

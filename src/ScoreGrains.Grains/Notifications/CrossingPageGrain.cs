@@ -1,3 +1,4 @@
+using Npgsql;
 using Orleans.Concurrency;
 using ScoreGrains.Contracts;
 using ScoreGrains.Postgres.Crossings;
@@ -12,7 +13,16 @@ internal sealed class CrossingPageGrain(CrossingFeedReader reader) : Grain, ICro
     public async Task<CrossingPage> ReadAsync(long after, int limit, CrossingFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var records = await reader.ReadAsync(filter.ToQuery(after, Math.Clamp(limit, 1, ICrossingPageGrain.MaxLimit)), CancellationToken.None);
+        IReadOnlyList<FeedRow> records;
+        try
+        {
+            records = await reader.ReadAsync(filter.ToQuery(after, Math.Clamp(limit, 1, ICrossingPageGrain.MaxLimit)), CancellationToken.None);
+        }
+        catch (NpgsqlException exception) when (exception.IsTransient)
+        {
+            throw FeedUnavailableException.ForDatabaseError(exception);
+        }
+
         var crossings = records.Select(r => r.ToCrossing()).ToList();
         return new CrossingPage(crossings, crossings.Count > 0 ? crossings[^1].Sequence : after);
     }

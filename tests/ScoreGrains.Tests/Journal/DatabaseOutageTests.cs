@@ -83,7 +83,7 @@ public sealed class DatabaseOutageTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task WithoutPostgresAReplayADisputeAndAnErasureReachACallerOnAnotherProcessAsTheTypedRetryableError()
+    public async Task WithoutPostgresSubjectAndFeedCallsReachACallerOnAnotherProcessAsTypedRetryableErrors()
     {
         var options = new EmbeddedPostgresOptions
         {
@@ -110,6 +110,9 @@ public sealed class DatabaseOutageTests(ClusterFixture fixture)
             Assert.Contains("open a dispute", dispute.Message);
             var erasure = await Assert.ThrowsAsync<SubjectUnavailableException>(() => subject.EraseAsync("tester"));
             Assert.Contains("be erased", erasure.Message);
+            await Assert.ThrowsAsync<FeedUnavailableException>(() => cluster.Client.GetGrain<ICrossingPageGrain>(0).ReadAsync(0, 10, CrossingFilter.All));
+            var observer = cluster.Client.CreateObjectReference<ICrossingObserver>(new IgnoringObserver());
+            await Assert.ThrowsAsync<FeedUnavailableException>(() => cluster.Client.GetGrain<ICrossingFeedGrain>("company").SubscribeAsync(observer, CrossingFilter.All));
         }
         finally
         {
@@ -121,6 +124,13 @@ public sealed class DatabaseOutageTests(ClusterFixture fixture)
 
             await database.DisposeAsync();
         }
+    }
+
+    private sealed class IgnoringObserver : ICrossingObserver
+    {
+        public Task OnCrossings(IReadOnlyList<Crossing> crossings) => Task.CompletedTask;
+
+        public Task OnDropped(long resumeAfter) => Task.CompletedTask;
     }
 
     private static async Task<HttpResponseMessage> OpenStreamAsync(HttpClient http)
