@@ -13,12 +13,15 @@ public static class ScoreGrainsClientHostingExtensions
     /// <exception cref="InvalidOperationException">
     /// A key under <c>ScoreGrains:Client</c> that is not a setting: binding would ignore it and the client would connect
     /// with the default instead (a misspelt <c>Gateway</c> means the default gateway). Or <c>ScoreGrains:Client:Tls</c>
-    /// names files that are missing or cannot serve, checked here rather than at the first connection.
+    /// names files that are missing or cannot serve, checked here rather than at the first connection. Or
+    /// <c>ScoreGrains:Client:Clustering</c> is unknown, or <c>postgres</c> without <c>ConnectionStrings:ScoreGrains</c> or
+    /// with <c>Gateways</c> as well.
     /// </exception>
     public static IHostApplicationBuilder AddScoreGrainsClient(this IHostApplicationBuilder builder)
     {
         var options = new ScoreGrainsClientOptions();
         builder.Configuration.GetSection(ScoreGrainsClientOptions.Section).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        var membership = MembershipConnectionString(builder.Configuration, options);
         var tls = options.Tls is { } settings
             ? MutualTls.Load(ScoreGrainsClientOptions.TlsSection, settings.CertificatePath, settings.CertificatePassword, settings.CaCertificatePath, acceptsConnections: false)
             : null;
@@ -30,8 +33,20 @@ public static class ScoreGrainsClientHostingExtensions
                 client.UseTls(tls.Configure);
             }
 
-            var gateways = options.Gateways.Count > 0 ? options.Gateways : [ScoreGrainsClientOptions.DefaultGateway];
-            client.UseStaticClustering([.. gateways.Select(ParseEndpoint)]);
+            if (membership is not null)
+            {
+                client.UseAdoNetClustering(clustering =>
+                {
+                    clustering.Invariant = "Npgsql";
+                    clustering.ConnectionString = membership;
+                });
+            }
+            else
+            {
+                var gateways = options.Gateways.Count > 0 ? options.Gateways : [ScoreGrainsClientOptions.DefaultGateway];
+                client.UseStaticClustering([.. gateways.Select(ParseEndpoint)]);
+            }
+
             client.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ServiceId = options.ServiceId;
@@ -41,6 +56,34 @@ public static class ScoreGrainsClientHostingExtensions
         builder.Services.AddSingleton<ScoreGrainsClient>();
         builder.Services.AddSingleton<Notifications.ScoreGrainsSubscriber>();
         return builder;
+    }
+
+    /// <summary>The membership database of <c>postgres</c> clustering; null for <c>static</c>.</summary>
+    private static string? MembershipConnectionString(IConfiguration configuration, ScoreGrainsClientOptions options)
+    {
+        var section = ScoreGrainsClientOptions.Section;
+        if (string.Equals(options.Clustering, ScoreGrainsClientOptions.StaticClustering, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (!string.Equals(options.Clustering, ScoreGrainsClientOptions.PostgresClustering, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"{section}:Clustering '{options.Clustering}' is not one of {ScoreGrainsClientOptions.StaticClustering}, {ScoreGrainsClientOptions.PostgresClustering}.");
+        }
+
+        if (options.Gateways.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{section}:Gateways is set, but {section}:Clustering '{ScoreGrainsClientOptions.PostgresClustering}' reads the gateways from the cluster's membership: set one or the other.");
+        }
+
+        var connectionString = configuration.GetConnectionString(ScoreGrainsClientOptions.ConnectionStringName);
+        return string.IsNullOrWhiteSpace(connectionString)
+            ? throw new InvalidOperationException(
+                $"{section}:Clustering '{ScoreGrainsClientOptions.PostgresClustering}' reads the gateways from the cluster's membership table: set ConnectionStrings:{ScoreGrainsClientOptions.ConnectionStringName} to the silos' database.")
+            : connectionString;
     }
 
     private static IPEndPoint ParseEndpoint(string text) =>
