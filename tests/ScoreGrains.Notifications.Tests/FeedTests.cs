@@ -130,4 +130,19 @@ public sealed class FeedTests(NotificationsFixture fixture)
         Assert.Equal((subject.Score, "low"), (change.OldScore, change.Band));
         Assert.Equal((change.NewScore, "low"), (crossing.NewScore, crossing.NewBand));
     }
+
+    [Fact]
+    public async Task ASubjectStreamCarriesADisputeEventWhenOneIsOpened()
+    {
+        var id = Signals.NewId();
+        var defaulted = Citizens.Default(id, 0);
+        await Host.SendAsync(defaulted);
+        await using var stream = await SseClient.ConnectAsync(Host.Address, $"/v1/subjects/citizen/{id}/stream");
+        await stream.NextAsync("subject", "the subject's score");
+
+        await Host.Grains.GetGrain<ISubjectGrain>($"citizen/{id}").OpenDisputeAsync(defaulted.SignalId!, "not my loan", "tests");
+        var dispute = JsonSerializer.Deserialize<Dispute>((await stream.NextAsync("dispute", "the dispute")).Data, SseClient.Json)!;
+
+        Assert.Equal((defaulted.SignalId, DisputeStatus.Open, "not my loan"), (dispute.SignalId, dispute.Status, dispute.Reason));
+    }
 }

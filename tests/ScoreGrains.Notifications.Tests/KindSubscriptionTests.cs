@@ -1,3 +1,4 @@
+using ScoreGrains.Contracts;
 using ScoreGrains.Notifications.Tests.Infrastructure;
 using ScoreGrains.Tests.Infrastructure;
 
@@ -87,5 +88,26 @@ public sealed class KindSubscriptionTests(NotificationsFixture fixture)
         Assert.Equal(first.NewScore, second.OldScore);
         Assert.True(second.JournalSeq > first.JournalSeq);
         Assert.Equal(("low", second.NewScore), (crossing.NewBand, crossing.NewScore));
+    }
+
+    [Fact]
+    public async Task ASubjectWatcherLearnsOfADisputeWhenItOpensAndWhenItIsUpheldWhichChangesNoScore()
+    {
+        var id = Signals.NewId();
+        var defaulted = Citizens.Default(id, 0);
+        await Host.SendAsync(defaulted);
+        await using var watch = await Host.Subscriber.WatchAsync([("citizen", id)], scoreChanges: true);
+        var subject = Host.Grains.GetGrain<ISubjectGrain>($"citizen/{id}");
+
+        var opening = await subject.OpenDisputeAsync(defaulted.SignalId!, "not my loan", "tests");
+        var opened = await Within.Await(watch.Disputes.ReadAsync(), $"the opened dispute of citizen/{id}");
+        await subject.ResolveDisputeAsync(opening.Dispute.Id, DisputeStatus.Upheld, "the bank's records show it", "tests");
+        var upheld = await Within.Await(watch.Disputes.ReadAsync(), $"the upheld dispute of citizen/{id}");
+        await subject.OpenDisputeAsync(defaulted.SignalId!, "not my loan", "tests"); // a new one: the signal may be disputed again
+        await Within.Await(watch.Disputes.ReadAsync(), $"the second dispute of citizen/{id}");
+
+        Assert.Equal((opening.Dispute.Id, DisputeStatus.Open, defaulted.SignalId), (opened.Id, opened.Status, opened.SignalId));
+        Assert.Equal((opening.Dispute.Id, DisputeStatus.Upheld), (upheld.Id, upheld.Status));
+        Assert.False(watch.ScoreChanges.TryRead(out _)); // upholding moved no score
     }
 }

@@ -16,4 +16,10 @@ internal sealed class SubjectReceiver(SubjectWatch watch) : ISubjectObserver
         watch.Received(crossing);
         return Task.CompletedTask;
     }
+
+    public Task OnDispute(Dispute dispute)
+    {
+        watch.Received(dispute);
+        return Task.CompletedTask;
+    }
 }

@@ -5,7 +5,7 @@ namespace ScoreGrains.Client.Notifications;
 
 /// <summary>
 /// Watches a list of subjects through <see cref="ISubjectGrain.WatchAsync"/>, renewing the lease, and delivers
-/// their crossings (and, when asked, every score change). Subject pushes are one-way, so the channels are
+/// their crossings and disputes (and, when asked, every score change). Subject pushes are one-way, so the channels are
 /// bounded and never block a subject: score changes keep the newest (a live view needs the latest score), and
 /// crossings that find no room are counted in <see cref="MissedCrossings"/>; read them from the durable feed
 /// (<see cref="ScoreGrainsSubscriber.ReadAsync"/> with a subject filter).
@@ -17,6 +17,7 @@ public sealed class SubjectWatch : IAsyncDisposable
     private readonly bool _scoreChanges;
     private readonly Channel<Crossing> _crossings;
     private readonly Channel<ScoreChange> _changes;
+    private readonly Channel<Dispute> _disputes;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SubjectReceiver _receiver;
     private readonly ISubjectObserver _reference;
@@ -29,6 +30,7 @@ public sealed class SubjectWatch : IAsyncDisposable
         _scoreChanges = scoreChanges;
         _crossings = Channel.CreateBounded<Crossing>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite });
         _changes = Channel.CreateBounded<ScoreChange>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest });
+        _disputes = Channel.CreateBounded<Dispute>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest });
         _receiver = new SubjectReceiver(this);
         _reference = cluster.CreateObjectReference<ISubjectObserver>(_receiver);
     }
@@ -38,6 +40,12 @@ public sealed class SubjectWatch : IAsyncDisposable
 
     /// <summary>Every committed score change of the watched subjects (empty unless asked for).</summary>
     public ChannelReader<ScoreChange> ScoreChanges => _changes.Reader;
+
+    /// <summary>
+    /// The watched subjects' disputes as each is opened or resolved (its state then; the newest kept when full: the
+    /// subject's disputes endpoint has them all).
+    /// </summary>
+    public ChannelReader<Dispute> Disputes => _disputes.Reader;
 
     /// <summary>Crossings that arrived while <see cref="Crossings"/> was full.</summary>
     public long MissedCrossings => Interlocked.Read(ref _missed);
@@ -57,6 +65,7 @@ public sealed class SubjectWatch : IAsyncDisposable
         _cluster.DeleteObjectReference<ISubjectObserver>(_reference);
         _crossings.Writer.TryComplete();
         _changes.Writer.TryComplete();
+        _disputes.Writer.TryComplete();
         _stopping.Dispose();
     }
 
@@ -86,6 +95,8 @@ public sealed class SubjectWatch : IAsyncDisposable
             Interlocked.Increment(ref _missed);
         }
     }
+
+    internal void Received(Dispute dispute) => _disputes.Writer.TryWrite(dispute);
 
     private Task WatchAllAsync() => Task.WhenAll(_keys.Select(k => _cluster.GetGrain<ISubjectGrain>(k).WatchAsync(_reference)));
 

@@ -584,12 +584,14 @@ internal sealed class SubjectGrain(SubjectServices services) : Grain, ISubjectGr
                 throw new KeyNotFoundException($"signalId {signalId} is not a signal in the journal of {_key}.");
             }
 
+            var dispute = row.Row.ToDispute(now);
             if (row.Created)
             {
                 _openDisputes = null; // counted again on the next read
+                _watchers?.Notify(o => o.OnDispute(dispute));
             }
 
-            return new DisputeOpening(row.Row.ToDispute(now), row.Created);
+            return new DisputeOpening(dispute, row.Created);
         }
         catch (NpgsqlException exception) when (exception.IsTransient)
         {
@@ -652,6 +654,7 @@ internal sealed class SubjectGrain(SubjectServices services) : Grain, ISubjectGr
             _gate.ExitExclusive();
         }
 
+        _watchers?.Notify(o => o.OnDispute(resolved));
         if (retraction is { } fold)
         {
             PublishChanges(fold);

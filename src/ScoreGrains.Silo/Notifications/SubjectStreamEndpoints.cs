@@ -13,7 +13,7 @@ internal static class SubjectStreamEndpoints
         app.MapGet("/v1/subjects/{kind}/{id}/stream", StreamAsync)
             .WithName("StreamSubject")
             .WithSummary("Follow one subject's score live (Server-Sent Events)")
-            .WithDescription("A `subject` event with the current score and breakdown, then a `score` event per committed score change and a `crossing` event per band crossing.")
+            .WithDescription("A `subject` event with the current score and breakdown, then a `score` event per committed score change, a `crossing` event per band crossing, and a `dispute` event when one of its disputes is opened or resolved.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()
             .RequireRole(Roles.Reader)

@@ -31,4 +31,10 @@ internal sealed class SubjectStreamWatcher : ISubjectObserver
         _events.Writer.TryWrite(("crossing", crossing));
         return Task.CompletedTask;
     }
+
+    public Task OnDispute(Dispute dispute)
+    {
+        _events.Writer.TryWrite(("dispute", dispute));
+        return Task.CompletedTask;
+    }
 }

@@ -236,7 +236,11 @@ function openSubject(kind, id) {
   // Each `subject` event (the first, and one after every reconnect) comes after the stream's watch is in place, so the
   // history read then misses no change: whatever happened between the two arrives as a `score` event.
   current.stream = openStream(`${current.path}/stream`,
-    { subject: (s) => { showSubject(s); loadHistory(current); }, score: (change) => moveScore(current, change) },
+    {
+      subject: (s) => { showSubject(s); loadHistory(current); },
+      score: (change) => moveScore(current, change),
+      dispute: () => { loadDisputes(current); rereadSoon(current); }, // opened or resolved, here or anywhere else
+    },
     (state) => { if (state === "failed") $("subject-message").textContent = `could not follow ${kind}/${id}`; });
   readSubject(current);
   loadDisputes(current);
@@ -317,7 +321,6 @@ function moveScore(current, change) {
 
   showEntries(current);
   rereadSoon(current);
-  if (change.signalType.startsWith("$")) loadDisputes(current); // a retraction: its dispute was resolved before it was pushed
 }
 
 const historyPage = (current, before) =>
